@@ -1,0 +1,1 @@
+//! Reading, cleaning and splitting documents into passages (issue 3).

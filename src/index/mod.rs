@@ -1,0 +1,1 @@
+//! The tantivy schema and the index writer (issue 3).

@@ -1,0 +1,1 @@
+//! Queries, ranking and snippets (issue 3).

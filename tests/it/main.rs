@@ -1,0 +1,1 @@
+//! The one integration-test crate (a module per area), to keep link time down.
