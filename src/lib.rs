@@ -7,5 +7,6 @@
 
 pub mod analysis;
 pub mod corpus;
+pub mod error;
 pub mod index;
 pub mod search;

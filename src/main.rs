@@ -1,1 +1,216 @@
-fn main() {}
+//! The `kors` command: parse flags, resolve them, run, print one error.
+//! Exit codes: see `kors::error` (0 ok, 1 no match, 2 error, 3 rejected
+//! inputs, 130 interrupted).
+
+mod cli;
+mod config;
+
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use kors::error::{is_broken_pipe, Error, Exit};
+use kors::index::{self, ingest, stats, KorsIndex};
+use kors::search::{self, output};
+
+use config::{Config, Task};
+
+fn main() {
+    let opts = cli::Opts::parse();
+    let exit = match Config::from_opts(opts).and_then(run) {
+        Ok(exit) => exit,
+        Err(e) if is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => {
+            eprintln!("kors: {e:#}");
+            Exit::of(&e)
+        }
+    };
+    std::process::exit(exit.code());
+}
+
+fn run(cfg: Config) -> Result<Exit> {
+    let dir = cfg.index_dir;
+    match cfg.task {
+        Task::Ingest {
+            rebuild,
+            inputs,
+            options,
+            json,
+            dry_run,
+        } => {
+            let summary = if dry_run {
+                ingest::dry_run(&inputs, io::stdout().lock())?
+            } else {
+                on_sigint(options.interrupt.clone())?;
+                if rebuild {
+                    ingest::rebuild(&dir, &inputs, &options)?
+                } else {
+                    ingest::add(&dir, &inputs, &options)?
+                }
+            };
+            report_ingest(&summary, json, dry_run)
+        }
+        Task::Search {
+            request,
+            format,
+            corpus,
+        } => {
+            if !index::exists(&dir) {
+                first_run(&dir, &corpus)?;
+            }
+            let idx = KorsIndex::open(&dir)?;
+            let hits = search::search(&idx, &request)?;
+            output::write_hits(&hits, format, io::stdout().lock())?;
+            Ok(if hits.is_empty() {
+                Exit::NoMatch
+            } else {
+                Exit::Ok
+            })
+        }
+        Task::Stats { json } => {
+            let s = stats::compute(&KorsIndex::open(&dir)?)?;
+            let mut out = io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &s)?;
+                writeln!(out)?;
+            } else {
+                s.write_human(&mut out)?;
+            }
+            Ok(Exit::Ok)
+        }
+        Task::Analyze { text, json, mecab } => analyze(text, json, mecab),
+        Task::ImportMecab { dir, out } => {
+            let s = mecab_dic::import(&dir, &out, &mecab_dic::ImportOptions::default())
+                .with_context(|| format!("importing the MeCab dictionary in {}", dir.display()))?;
+            let mut o = io::stdout().lock();
+            writeln!(
+                o,
+                "{} lexicon rows, {} unknown-word rows, matrix {}×{}; wrote {:.1} MB in {:.1} s:",
+                s.lex_rows,
+                s.unk_rows,
+                s.matrix_lsize,
+                s.matrix_rsize,
+                s.written_bytes() as f64 / 1e6,
+                s.total_time.as_secs_f64()
+            )?;
+            for f in &s.files {
+                writeln!(o, "  {} ({} bytes)", f.path.display(), f.written_bytes)?;
+            }
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+/// Ctrl-C sets `flag` (ingestion then commits and stops); a second one
+/// exits at once.
+fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(Exit::Interrupted.code());
+        }
+        eprintln!("\nkors: interrupted; committing what is done (Ctrl-C again to abort)");
+    })
+    .context("installing the Ctrl-C handler")
+}
+
+fn report_ingest(s: &ingest::Summary, json: bool, dry_run: bool) -> Result<Exit> {
+    let mut err = io::stderr().lock();
+    for r in &s.rejections {
+        writeln!(err, "kors: rejected: {}", r.message)?;
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, s)?;
+        writeln!(out)?;
+    } else if dry_run {
+        writeln!(
+            out,
+            "dry run: {} documents, {} passages, {} rejected; nothing written",
+            s.added, s.passages, s.rejected
+        )?;
+    } else {
+        let mut quiet = s.clone();
+        quiet.rejections.clear();
+        quiet.write_human(&mut out)?;
+    }
+    Ok(if s.interrupted {
+        Exit::Interrupted
+    } else if s.rejected > 0 {
+        Exit::Rejected
+    } else {
+        Exit::Ok
+    })
+}
+
+/// No index yet: build it from the corpus, saying so on stderr.
+fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
+    if !corpus.exists() {
+        return Err(Error::NoIndex(dir.to_path_buf()).into());
+    }
+    eprintln!(
+        "kors: no index at {}; building it from {} first",
+        dir.display(),
+        corpus.display()
+    );
+    let s = ingest::rebuild(
+        dir,
+        &[corpus.to_path_buf()],
+        &ingest::IngestOptions::default(),
+    )?;
+    for r in &s.rejections {
+        eprintln!("kors: rejected: {}", r.message);
+    }
+    let mut quiet = s.clone();
+    quiet.rejections.clear();
+    quiet.write_human(io::stderr().lock())?;
+    Ok(())
+}
+
+fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
+    let text = match text {
+        Some(t) => t,
+        None => {
+            let mut s = String::new();
+            io::stdin().lock().read_to_string(&mut s)?;
+            s
+        }
+    };
+    let mut out = io::stdout().lock();
+    if mecab {
+        kors::analysis::write_mecab(io::Cursor::new(text.as_bytes()), &mut out)?;
+        return Ok(Exit::Ok);
+    }
+    // TODO(analysis): replace with `kors::analysis::explain(&text)` (Vec<TokenReport>,
+    // Serialize + Display) once it lands; until then, the analyzer's tokens.
+    let mut analyzer = kors::analysis::analyzer();
+    let mut stream = analyzer.token_stream(&text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        tokens.push(serde_json::json!({
+            "token": t.text,
+            "surface": &text[t.offset_from..t.offset_to],
+            "start": t.offset_from,
+            "end": t.offset_to,
+            "position": t.position,
+        }));
+    }
+    if json {
+        serde_json::to_writer_pretty(&mut out, &tokens)?;
+        writeln!(out)?;
+    } else {
+        for t in &tokens {
+            writeln!(
+                out,
+                "{}\t{}\t{}..{}",
+                t["token"].as_str().unwrap_or(""),
+                t["surface"].as_str().unwrap_or(""),
+                t["start"],
+                t["end"]
+            )?;
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,1 +1,89 @@
-//! The tantivy schema and the index writer (issue 3).
+//! The tantivy schema, the index on disk and the ingestion pipeline.
+//!
+//! An index directory holds tantivy's files plus `kors.json` ([`meta`]).
+//! One tantivy document per passage ([`schema`]); documents are identified by
+//! their corpus id, and re-adding a document replaces all its passages
+//! ([`ingest`]).
+
+pub mod ingest;
+pub mod meta;
+pub mod schema;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tantivy::Index;
+
+use crate::error::Error;
+pub use schema::Fields;
+
+/// Default index directory (relative to the working directory).
+pub const DEFAULT_DIR: &str = "index";
+
+/// An open kors index.
+pub struct KorsIndex {
+    /// Directory of the index.
+    pub dir: PathBuf,
+    /// The tantivy index, with kors's tokenizers registered.
+    pub index: Index,
+    /// The schema's fields.
+    pub fields: Fields,
+}
+
+/// Whether `dir` holds an index (of any version).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+impl KorsIndex {
+    /// Opens the index in `dir`, refusing one of another version.
+    pub fn open(dir: &Path) -> Result<KorsIndex> {
+        if !exists(dir) {
+            return Err(Error::NoIndex(dir.to_path_buf()).into());
+        }
+        meta::check(dir)?;
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("opening the index at {}", dir.display()))?;
+        Self::wrap(dir, index)
+    }
+
+    /// Creates a new, empty index in `dir` (created if missing; must not
+    /// already hold an index).
+    pub fn create(dir: &Path) -> Result<KorsIndex> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating index directory {}", dir.display()))?;
+        let index = Index::create_in_dir(dir, schema::build())
+            .with_context(|| format!("creating an index in {}", dir.display()))?;
+        meta::write(dir)?;
+        Self::wrap(dir, index)
+    }
+
+    /// Opens the index in `dir`, or creates one if there is none.
+    pub fn open_or_create(dir: &Path) -> Result<(KorsIndex, bool)> {
+        if exists(dir) {
+            Ok((Self::open(dir)?, false))
+        } else {
+            Ok((Self::create(dir)?, true))
+        }
+    }
+
+    fn wrap(dir: &Path, index: Index) -> Result<KorsIndex> {
+        schema::register_tokenizers(&index);
+        let fields = Fields::of(&index.schema())?;
+        Ok(KorsIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
+    }
+
+    /// A reader that sees the last commit (reloaded manually).
+    pub fn reader(&self) -> Result<tantivy::IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?)
+    }
+}

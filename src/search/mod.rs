@@ -1,1 +1,206 @@
-//! Queries, ranking and snippets (issue 3).
+//! Queries, ranking and snippets.
+//!
+//! [`search`] runs a [`SearchRequest`] against an index and returns ranked
+//! [`Hit`]s (BM25 over passage text and title, see [`query`]); [`output`]
+//! prints them for a terminal, as plain text or as JSON Lines.
+
+pub mod output;
+pub mod query;
+pub mod snippet;
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use crate::index::ingest::stored_text;
+use crate::index::KorsIndex;
+pub use query::Filters;
+
+/// Default number of hits.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Approximate length of a snippet, in characters.
+pub const SNIPPET_CHARS: usize = 240;
+
+/// A search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// Query in tantivy's query language.
+    pub query: String,
+    /// Restrictions.
+    pub filters: Filters,
+    /// Maximum number of hits.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Keep only the best passage of each document.
+    pub group: bool,
+    /// Attach a score explanation to each hit.
+    pub explain: bool,
+}
+
+/// One ranked passage. Serialized as one JSON Lines object by `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// 1-based rank (after `--offset`).
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// Corpus document id.
+    pub doc_id: String,
+    /// Passage ordinal within the document.
+    pub passage: u64,
+    /// Document title.
+    pub title: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Date (YYYY-MM-DD).
+    pub date: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Passage language.
+    pub lang: Option<String>,
+    /// Source file, relative to the ingested root.
+    pub path: Option<String>,
+    /// Byte range of the passage in the cleaned document text.
+    pub range: [u64; 2],
+    /// Passage text.
+    pub text: String,
+    /// A window of the text around the matches.
+    pub snippet: String,
+    /// Matched words: byte ranges `[start, end)` into `text`.
+    pub highlights: Vec<[usize; 2]>,
+    /// Score explanation (`--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<serde_json::Value>,
+    /// Highlight ranges into `snippet` (for terminal output).
+    #[serde(skip)]
+    pub snippet_marks: Vec<std::ops::Range<usize>>,
+}
+
+/// Runs `req` on `idx`.
+pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
+    let parsed = query::build(idx, &req.query, &req.filters)?;
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let want = req.offset + req.limit;
+    let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
+        Vec::new()
+    } else if req.group {
+        grouped(&searcher, &*parsed.query, want)?
+    } else {
+        searcher
+            .search(
+                &*parsed.query,
+                &TopDocs::with_limit(req.limit)
+                    .and_offset(req.offset)
+                    .order_by_score(),
+            )
+            .context("searching")?
+    };
+    let ranked = if req.group {
+        ranked
+            .into_iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .collect()
+    } else {
+        ranked
+    };
+    let mut analyzer = crate::analysis::analyzer();
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (i, (score, addr)) in ranked.into_iter().enumerate() {
+        let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
+        let mut hit = to_hit(idx, &doc, req.offset + i + 1, score);
+        let marks = snippet::highlights_with(&mut analyzer, &hit.text, &parsed.text_terms);
+        let snip = snippet::snippet(&hit.text, &marks, SNIPPET_CHARS);
+        hit.highlights = marks.iter().map(|r| [r.start, r.end]).collect();
+        hit.snippet = snip.text;
+        hit.snippet_marks = snip.marks;
+        if req.explain {
+            let e = parsed
+                .query
+                .explain(&searcher, addr)
+                .context("explaining a score")?;
+            hit.explain = Some(serde_json::to_value(&e)?);
+        }
+        hits.push(hit);
+    }
+    Ok(hits)
+}
+
+/// The best passage of each document, best first, at least `want` of them
+/// if there are that many documents matching.
+fn grouped(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    want: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let total = searcher.num_docs() as usize;
+    let mut fetch = (want * 4).max(32);
+    loop {
+        let top = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
+        let exhausted = top.len() < fetch || fetch >= total;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut id = String::new();
+        for (score, addr) in top {
+            let seg = searcher.segment_reader(addr.segment_ord);
+            let col = seg
+                .fast_fields()
+                .str(crate::index::schema::name::DOC)?
+                .context("index has no doc id column")?;
+            id.clear();
+            if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                col.ord_to_str(ord, &mut id)?;
+            }
+            if seen.insert(id.clone()) {
+                out.push((score, addr));
+                if out.len() == want {
+                    return Ok(out);
+                }
+            }
+        }
+        if exhausted {
+            return Ok(out);
+        }
+        fetch = (fetch * 4).min(total.max(1));
+    }
+}
+
+fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hit {
+    let f = &idx.fields;
+    let s = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    Hit {
+        rank,
+        score,
+        doc_id: s(f.doc).unwrap_or_default(),
+        passage: u(f.ordinal),
+        title: stored_text(doc, f.title),
+        author: s(f.author),
+        source: s(f.source),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .map(|d| d.into_utc().date().to_string()),
+        url: s(f.url),
+        lang: s(f.lang),
+        path: s(f.path),
+        range: [u(f.start), u(f.end)],
+        text: stored_text(doc, f.text).unwrap_or_default(),
+        snippet: String::new(),
+        highlights: Vec::new(),
+        explain: None,
+        snippet_marks: Vec::new(),
+    }
+}

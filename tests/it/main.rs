@@ -1,1 +1,3 @@
 //! The one integration-test crate (a module per area), to keep link time down.
+
+mod cli;

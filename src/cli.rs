@@ -1,0 +1,231 @@
+//! Command-line flags, defined once here (clap derive) and resolved into a
+//! plain [`crate::config::Config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  kors index                          build the index from corpus/ (into index/)
+  kors add ~/articles feed.jsonl      add or update documents
+  kors search Bolshoi Ballet          best passages first
+  kors search '\"natural gas\" AND Samsung' --lang en -n 3
+  kors search 'title:moscow -ukraine' --group --json | jq .title
+  kors stats --json
+  kors analyze '로씨야와의 관계'          show how text is tokenized
+
+Exit codes: 0 ok; 1 search matched nothing; 2 usage or input error;
+3 some inputs were rejected (index/add); 130 interrupted.";
+
+/// kors: search commentary on Korea–Russia relations (Korean and English).
+#[derive(Debug, Parser)]
+#[command(name = "kors", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Opts {
+    /// Index directory [default: index/]
+    #[arg(long, global = true, env = "KORS_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from scratch (default input: corpus/). The old index
+    /// stays in place until the new one is complete.
+    #[command(
+        after_help = "Examples:\n  kors index\n  kors index corpus/ ../shared/feeds.jsonl --json"
+    )]
+    Index(IndexArgs),
+    /// Add documents to the index (created if missing). A document already
+    /// indexed under the same id is replaced, or skipped if unchanged.
+    #[command(
+        after_help = "Examples:\n  kors add new-column.md\n  kors add dump.jsonl --commit-every 5000"
+    )]
+    Add(AddArgs),
+    /// Search passages (BM25 over text and title).
+    #[command(after_help = SEARCH_HELP)]
+    Search(SearchArgs),
+    /// Show what the index holds.
+    Stats(StatsArgs),
+    /// Show how the analyzer tokenizes text (argument or stdin).
+    Analyze(AnalyzeArgs),
+    /// Dictionary tools.
+    #[command(subcommand)]
+    Dict(DictCommand),
+}
+
+const SEARCH_HELP: &str = "\
+Query syntax (tantivy): words are OR-ed and ranked; \"a phrase\"; AND, OR, NOT;
++must -mustnot; field:word or field:\"a phrase\" with field one of
+title, text, lang, source, author, doc, tag.
+
+Examples:
+  kors search Bolshoi Ballet
+  kors search '\"liquefied natural gas\" tankers' -n 3
+  kors search '+sanctions -Japan' --source hankyoreh
+  kors search 로씨야 --lang ko --group
+  kors search 'author:\"Chung-in Moon\"' --json
+
+Exit code 1 when nothing matched (like grep).
+If there is no index yet, it is built from --corpus first.";
+
+/// Flags shared by `index` and `add`.
+#[derive(Debug, Args)]
+pub struct IngestFlags {
+    /// Writer memory budget in MiB
+    #[arg(long, default_value_t = 128, value_name = "MB")]
+    pub memory_mb: usize,
+    /// Commit after this many documents (and at the end)
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub commit_every: usize,
+    /// Print the summary as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Print what the cleaner dropped and the passages of each document; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// No progress bar
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Where passage text is tokenized (for measurements)
+    #[arg(long, value_enum, default_value_t = TokenizeIn::Tantivy, hide = true)]
+    pub tokenize_in: TokenizeIn,
+}
+
+/// Where to tokenize during ingestion.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TokenizeIn {
+    /// tantivy's indexing threads
+    Tantivy,
+    /// rayon workers (pre-tokenized text)
+    Rayon,
+}
+
+/// `kors index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or directories (.txt, .md, .jsonl) [default: corpus/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub flags: IngestFlags,
+}
+
+/// `kors add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Files or directories (.txt, .md, .jsonl)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub flags: IngestFlags,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// `kors search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query; several arguments are joined with spaces
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Number of hits
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Skip this many hits
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Only the best passage of each document
+    #[arg(long)]
+    pub group: bool,
+    /// Show how each score was computed
+    #[arg(long)]
+    pub explain: bool,
+    /// JSON Lines: one object per hit
+    #[arg(long)]
+    pub json: bool,
+    /// Only passages in this language (en, ko, ru…)
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Only documents from this source (case-insensitive, whole name)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Only documents dated on or after this day (undated ones are left out)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Only documents dated on or before this day (undated ones are left out)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    /// Only the document with this id
+    #[arg(long, value_name = "ID")]
+    pub doc: Option<String>,
+    /// Colour
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Corpus to build the index from when there is none yet
+    #[arg(
+        long,
+        env = "KORS_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+}
+
+/// `kors stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// One JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Output format of `kors analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    /// One token per line
+    Text,
+    /// MeCab's output format (surface\tfeatures, EOS after each line)
+    Mecab,
+}
+
+/// `kors analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Text to analyze [default: read stdin]
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// JSON (an array of tokens)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
+}
+
+/// `kors dict …`.
+#[derive(Debug, Subcommand)]
+pub enum DictCommand {
+    /// Convert a compiled MeCab dictionary (sys.dic, matrix.bin…) into kors's source form
+    ImportMecab {
+        /// Directory of the compiled MeCab dictionary
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Output directory
+        #[arg(long, default_value = "crates/kors-dict/dict-src", value_name = "DIR")]
+        out: PathBuf,
+    },
+}

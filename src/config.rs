@@ -1,0 +1,166 @@
+//! The resolved, plain configuration: every flag and environment variable
+//! turned into the values the engine takes (paths, dates, output format).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use anyhow::Result;
+use kors::error::Error;
+use kors::index::ingest::{IngestOptions, Tokenize};
+use kors::search::output::Format;
+use kors::search::query::parse_day;
+use kors::search::{Filters, SearchRequest};
+
+use crate::cli::{self, AnalyzeFormat, ColorChoice, Command, DictCommand, Opts, TokenizeIn};
+
+/// Everything a run needs.
+#[derive(Debug)]
+pub struct Config {
+    /// Index directory.
+    pub index_dir: PathBuf,
+    /// What to do.
+    pub task: Task,
+}
+
+/// One resolved subcommand.
+#[derive(Debug)]
+pub enum Task {
+    /// `kors index` (rebuild) or `kors add`.
+    Ingest {
+        /// Rebuild from scratch (`index`) rather than add.
+        rebuild: bool,
+        /// Inputs.
+        inputs: Vec<PathBuf>,
+        /// Options.
+        options: IngestOptions,
+        /// JSON summary.
+        json: bool,
+        /// Only print what would be indexed.
+        dry_run: bool,
+    },
+    /// `kors search`.
+    Search {
+        /// The request.
+        request: SearchRequest,
+        /// Output format.
+        format: Format,
+        /// Corpus for a first run.
+        corpus: PathBuf,
+    },
+    /// `kors stats`.
+    Stats {
+        /// JSON output.
+        json: bool,
+    },
+    /// `kors analyze`.
+    Analyze {
+        /// Text, or stdin when `None`.
+        text: Option<String>,
+        /// JSON output.
+        json: bool,
+        /// MeCab format.
+        mecab: bool,
+    },
+    /// `kors dict import-mecab`.
+    ImportMecab {
+        /// Compiled dictionary.
+        dir: PathBuf,
+        /// Output directory.
+        out: PathBuf,
+    },
+}
+
+impl Config {
+    /// Resolves the parsed flags.
+    pub fn from_opts(opts: Opts) -> Result<Config> {
+        let index_dir = opts
+            .index
+            .unwrap_or_else(|| PathBuf::from(kors::index::DEFAULT_DIR));
+        let task = match opts.command {
+            Command::Index(a) => ingest(true, a.paths, a.flags),
+            Command::Add(a) => ingest(false, a.paths, a.flags),
+            Command::Search(a) => search(a)?,
+            Command::Stats(a) => Task::Stats { json: a.json },
+            Command::Analyze(a) => Task::Analyze {
+                text: a.text,
+                json: a.json,
+                mecab: a.format == AnalyzeFormat::Mecab,
+            },
+            Command::Dict(DictCommand::ImportMecab { dir, out }) => Task::ImportMecab { dir, out },
+        };
+        Ok(Config { index_dir, task })
+    }
+}
+
+fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task {
+    if inputs.is_empty() {
+        inputs.push(PathBuf::from("corpus"));
+    }
+    Task::Ingest {
+        rebuild,
+        inputs,
+        options: IngestOptions {
+            memory_mb: f.memory_mb,
+            commit_every: f.commit_every.max(1),
+            tokenize: match f.tokenize_in {
+                TokenizeIn::Tantivy => Tokenize::Tantivy,
+                TokenizeIn::Rayon => Tokenize::Rayon,
+            },
+            progress: !f.no_progress && !f.json,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        },
+        json: f.json,
+        dry_run: f.dry_run,
+    }
+}
+
+fn search(a: cli::SearchArgs) -> Result<Task> {
+    let day = |s: &Option<String>, flag: &str| -> Result<_> {
+        s.as_deref()
+            .map(|s| parse_day(s).map_err(|e| Error::Usage(format!("{flag}: {e}"))))
+            .transpose()
+            .map_err(Into::into)
+    };
+    let filters = Filters {
+        lang: a.lang,
+        source: a.source,
+        since: day(&a.since, "--since")?,
+        until: day(&a.until, "--until")?,
+        doc: a.doc,
+    };
+    if let (Some(s), Some(u)) = (filters.since, filters.until) {
+        if s > u {
+            return Err(Error::Usage(format!("--since {s} is after --until {u}")).into());
+        }
+    }
+    let format = if a.json {
+        Format::Json
+    } else {
+        match a.color {
+            ColorChoice::Always => Format::Color,
+            ColorChoice::Never => Format::Plain,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                if std::io::stdout().is_terminal() && !no_color {
+                    Format::Color
+                } else {
+                    Format::Plain
+                }
+            }
+        }
+    };
+    Ok(Task::Search {
+        request: SearchRequest {
+            query: a.query.join(" "),
+            filters,
+            limit: a.limit,
+            offset: a.offset,
+            group: a.group,
+            explain: a.explain,
+        },
+        format,
+        corpus: a.corpus,
+    })
+}

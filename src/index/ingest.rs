@@ -1,0 +1,603 @@
+//! Ingestion: corpus files → passages → tantivy documents.
+//!
+//! A reader thread streams raw documents (JSONL is read line by line) into a
+//! bounded channel; the main thread takes them in small batches and prepares
+//! them (clean, split, analyse) in parallel with rayon; the rayon workers add
+//! the resulting tantivy documents to the one `IndexWriter` (whose
+//! `add_document`/`delete_term` take `&self`). Memory stays bounded by the
+//! channel, one batch and the writer's budget. The writer commits every
+//! `commit_every` documents and at the end; SIGINT stops reading, commits
+//! what is done and reports `interrupted`.
+//!
+//! Identity is the corpus document id: a document already in the index with
+//! the same content hash is skipped (`unchanged`); with another hash, its
+//! passages are deleted (`delete_term` on `doc`) and re-added (`replaced`).
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::{exists, KorsIndex};
+use crate::analysis;
+use crate::corpus::{self, Document, Rejection};
+
+/// Where passage text is tokenized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tokenize {
+    /// In tantivy's indexing threads (plain text handed to the writer).
+    Tantivy,
+    /// In the rayon workers, handing `PreTokenizedString`s to the writer.
+    Rayon,
+}
+
+/// Ingestion options (resolved from the command line).
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Writer memory budget in MiB.
+    pub memory_mb: usize,
+    /// Commit after this many documents (and at the end).
+    pub commit_every: usize,
+    /// Where to tokenize.
+    pub tokenize: Tokenize,
+    /// Show a progress bar (only honoured when stderr is a terminal).
+    pub progress: bool,
+    /// Set by the SIGINT handler.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            memory_mb: 128,
+            commit_every: 1000,
+            tokenize: Tokenize::Tantivy,
+            progress: true,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// One rejected input.
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectionReport {
+    /// File.
+    pub path: PathBuf,
+    /// 1-based line, when one line is concerned.
+    pub line: Option<usize>,
+    /// Field concerned, if any.
+    pub field: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// `path:line: field: reason`.
+    pub message: String,
+}
+
+impl From<&Rejection> for RejectionReport {
+    fn from(r: &Rejection) -> Self {
+        RejectionReport {
+            path: r.path.clone(),
+            line: r.line,
+            field: r.field.clone(),
+            reason: r.reason.clone(),
+            message: r.to_string(),
+        }
+    }
+}
+
+/// What an ingestion did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Index directory.
+    pub index: PathBuf,
+    /// Whether the index was (re)built from scratch.
+    pub rebuilt: bool,
+    /// Documents new to the index.
+    pub added: u64,
+    /// Documents that replaced an older version.
+    pub replaced: u64,
+    /// Documents skipped because the same content was already indexed.
+    pub unchanged: u64,
+    /// Inputs rejected (files, lines or documents).
+    pub rejected: u64,
+    /// Passages written.
+    pub passages: u64,
+    /// Bytes of input read for the documents ingested (added, replaced or unchanged).
+    pub bytes: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// `bytes` per second, in MB (10^6).
+    pub mb_per_s: f64,
+    /// Where tokenization ran.
+    pub tokenize: Option<Tokenize>,
+    /// Whether SIGINT stopped the run early.
+    pub interrupted: bool,
+    /// Every rejection.
+    pub rejections: Vec<RejectionReport>,
+}
+
+impl Summary {
+    /// Writes the human summary (rejections first, one per line).
+    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+        for r in &self.rejections {
+            writeln!(w, "rejected: {}", r.message)?;
+        }
+        writeln!(
+            w,
+            "{}: {} added, {} replaced, {} unchanged, {} rejected; {} passages, {:.2} MB in {:.2} s ({:.2} MB/s){}",
+            self.index.display(),
+            self.added,
+            self.replaced,
+            self.unchanged,
+            self.rejected,
+            self.passages,
+            self.bytes as f64 / 1e6,
+            self.seconds,
+            self.mb_per_s,
+            if self.interrupted { " — interrupted" } else { "" }
+        )
+    }
+}
+
+enum Outcome {
+    Indexed {
+        replaced: bool,
+        passages: u64,
+        bytes: u64,
+    },
+    Unchanged {
+        bytes: u64,
+    },
+    Rejected(Box<Rejection>),
+}
+
+/// Builds the index in `dir` from scratch from `inputs`: into a temporary
+/// sibling directory, swapped in when done, so a failed rebuild leaves the
+/// old index. An interrupted rebuild is kept only if there was no index.
+pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if dir.exists() && !exists(dir) && std::fs::read_dir(dir)?.next().is_some() {
+        bail!(
+            "refusing to replace {}: it is not empty and holds no index",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    let result = (|| {
+        let idx = KorsIndex::create(&tmp)?;
+        ingest(&idx, inputs, HashMap::new(), opts)
+    })();
+    let mut summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    if summary.interrupted && exists(dir) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        eprintln!(
+            "kors: rebuild interrupted; the old index at {} is unchanged",
+            dir.display()
+        );
+    } else {
+        swap_in(&tmp, dir, &parent, &name)?;
+    }
+    summary.index = dir.to_path_buf();
+    summary.rebuilt = true;
+    Ok(summary)
+}
+
+fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<()> {
+    if dir.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(dir, &old)
+            .with_context(|| format!("moving the old index {} aside", dir.display()))?;
+        if let Err(e) = std::fs::rename(tmp, dir) {
+            let _ = std::fs::rename(&old, dir);
+            return Err(e).with_context(|| format!("moving the new index to {}", dir.display()));
+        }
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("removing the old index {}", old.display()))?;
+    } else {
+        std::fs::rename(tmp, dir)
+            .with_context(|| format!("moving the new index to {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Adds `inputs` to the index in `dir`, creating it if there is none.
+pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
+    let (idx, _created) = KorsIndex::open_or_create(dir)?;
+    let known = indexed_hashes(&idx)?;
+    let mut summary = ingest(&idx, inputs, known, opts)?;
+    summary.index = dir.to_path_buf();
+    Ok(summary)
+}
+
+/// Content hash of every document in the index, by document id.
+pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let mut map = HashMap::new();
+    let mut buf = String::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let Some(ids) = ff.str(super::schema::name::DOC)? else {
+            continue;
+        };
+        let hashes = ff.u64(super::schema::name::HASH)?;
+        let alive = seg.alive_bitset();
+        for d in 0..seg.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(d)) {
+                continue;
+            }
+            let (Some(ord), Some(h)) = (ids.term_ords(d).next(), hashes.first(d)) else {
+                continue;
+            };
+            ids.ord_to_str(ord, &mut buf)?;
+            map.insert(buf.clone(), h);
+        }
+    }
+    Ok(map)
+}
+
+fn ingest(
+    idx: &KorsIndex,
+    inputs: &[PathBuf],
+    known: HashMap<String, u64>,
+    opts: &IngestOptions,
+) -> Result<Summary> {
+    let start = Instant::now();
+    let mut summary = Summary {
+        tokenize: Some(opts.tokenize),
+        ..Summary::default()
+    };
+    let (files, rejections) = corpus::discover(inputs);
+    for r in &rejections {
+        summary.rejections.push(r.into());
+    }
+    let budget = opts.memory_mb.max(16) * 1024 * 1024;
+    let mut writer: IndexWriter<TantivyDocument> = idx
+        .index
+        .writer(budget)
+        .context("creating the index writer")?;
+    let known = Mutex::new(known);
+    let total_bytes: u64 = files.iter().map(|f| f.len).sum();
+    let bar = progress_bar(opts.progress, total_bytes);
+    let mut docs_seen = 0u64;
+    let interrupt = &opts.interrupt;
+
+    const BATCH: usize = 64;
+    let (tx, rx) = sync_channel::<Result<corpus::RawDocument, Rejection>>(4 * BATCH);
+    let mut since_commit = 0usize;
+    std::thread::scope(|s| -> Result<()> {
+        let files = &files;
+        s.spawn(move || {
+            for f in files {
+                for item in corpus::read(f) {
+                    if interrupt.load(Ordering::Relaxed) || tx.send(item).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut done = false;
+        while !done {
+            batch.clear();
+            while batch.len() < BATCH {
+                match rx.recv() {
+                    Ok(item) => batch.push(item),
+                    Err(_) => {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            let outcomes: Vec<Result<Outcome>> = batch
+                .drain(..)
+                .par_bridge()
+                .map(|item| process(idx, &writer, &known, opts.tokenize, item))
+                .collect();
+            for o in outcomes {
+                match o? {
+                    Outcome::Indexed {
+                        replaced,
+                        passages,
+                        bytes,
+                    } => {
+                        if replaced {
+                            summary.replaced += 1;
+                        } else {
+                            summary.added += 1;
+                        }
+                        summary.passages += passages;
+                        summary.bytes += bytes;
+                        since_commit += 1;
+                    }
+                    Outcome::Unchanged { bytes } => {
+                        summary.unchanged += 1;
+                        summary.bytes += bytes;
+                    }
+                    Outcome::Rejected(r) => summary.rejections.push((&*r).into()),
+                }
+                docs_seen += 1;
+                if let Some(bar) = &bar {
+                    let secs = bar.elapsed().as_secs_f64().max(1e-3);
+                    bar.set_position(summary.bytes);
+                    bar.set_message(format!(
+                        "{docs_seen} docs, {:.0} docs/s",
+                        docs_seen as f64 / secs
+                    ));
+                }
+            }
+            if since_commit >= opts.commit_every.max(1) {
+                writer.commit().context("committing")?;
+                since_commit = 0;
+            }
+            if interrupt.load(Ordering::Relaxed) {
+                summary.interrupted = true;
+                break;
+            }
+        }
+        drop(rx);
+        Ok(())
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    writer.commit().context("committing")?;
+    writer
+        .wait_merging_threads()
+        .context("waiting for merges")?;
+    summary.rejected = summary.rejections.len() as u64;
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary.mb_per_s = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+    Ok(summary)
+}
+
+fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar> {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total_bytes),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} {decimal_bytes_per_sec}  {msg}  {elapsed}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+thread_local! {
+    static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analysis::analyzer());
+}
+
+fn pre_tokenize(text: &str) -> PreTokenizedString {
+    let tokens = ANALYZER.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut stream = a.token_stream(text);
+        let mut tokens: Vec<Token> = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        tokens
+    });
+    PreTokenizedString {
+        text: text.to_string(),
+        tokens,
+    }
+}
+
+fn process(
+    idx: &KorsIndex,
+    writer: &IndexWriter<TantivyDocument>,
+    known: &Mutex<HashMap<String, u64>>,
+    tokenize: Tokenize,
+    item: Result<corpus::RawDocument, Rejection>,
+) -> Result<Outcome> {
+    let raw = match item {
+        Ok(raw) => raw,
+        Err(r) => return Ok(Outcome::Rejected(Box::new(r))),
+    };
+    let bytes = raw.bytes as u64;
+    let doc = match corpus::prepare(raw) {
+        Ok(d) => d,
+        Err(r) => return Ok(Outcome::Rejected(Box::new(r))),
+    };
+    let previous = {
+        let mut known = known.lock().expect("lock");
+        known.insert(doc.id.clone(), doc.content_hash)
+    };
+    if previous == Some(doc.content_hash) {
+        return Ok(Outcome::Unchanged { bytes });
+    }
+    let docs = to_tantivy(idx, &doc, tokenize);
+    let passages = docs.len() as u64;
+    if previous.is_some() {
+        writer.delete_term(Term::from_field_text(idx.fields.doc, &doc.id));
+    }
+    for d in docs {
+        writer.add_document(d).context("adding a passage")?;
+    }
+    Ok(Outcome::Indexed {
+        replaced: previous.is_some(),
+        passages,
+        bytes,
+    })
+}
+
+/// Helper to read optional string-ish metadata whatever its exact type.
+pub trait OptStr {
+    /// The value, if present and not empty.
+    fn opt_str(&self) -> Option<&str>;
+}
+impl OptStr for String {
+    fn opt_str(&self) -> Option<&str> {
+        Some(self.as_str()).filter(|s| !s.trim().is_empty())
+    }
+}
+impl OptStr for Option<String> {
+    fn opt_str(&self) -> Option<&str> {
+        self.as_deref().filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// The tantivy documents (one per non-empty passage) for a corpus document.
+pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<TantivyDocument> {
+    let f = &idx.fields;
+    let title = doc.meta.title.opt_str();
+    let title_tokens = match (tokenize, title) {
+        (Tokenize::Rayon, Some(t)) => Some(pre_tokenize(t)),
+        _ => None,
+    };
+    let date = doc
+        .meta
+        .date
+        .map(|d| tantivy::DateTime::from_utc(d.midnight().assume_utc()));
+    let mut out = Vec::with_capacity(doc.passages.len());
+    for p in &doc.passages {
+        let text = &doc.text[p.range.clone()];
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut t = TantivyDocument::default();
+        match tokenize {
+            Tokenize::Tantivy => t.add_text(f.text, text),
+            Tokenize::Rayon => t.add_pre_tokenized_text(f.text, pre_tokenize(text)),
+        }
+        match (&title_tokens, title) {
+            (Some(tok), _) => t.add_pre_tokenized_text(f.title, tok.clone()),
+            (None, Some(title)) => t.add_text(f.title, title),
+            _ => {}
+        }
+        t.add_text(f.doc, &doc.id);
+        t.add_u64(f.ordinal, p.ordinal as u64);
+        if let Some(a) = doc.meta.author.opt_str() {
+            t.add_text(f.author, a);
+        }
+        if let Some(s) = doc.meta.source.opt_str() {
+            t.add_text(f.source, s);
+        }
+        t.add_text(f.lang, p.lang.to_string());
+        for tag in &doc.meta.tags {
+            t.add_text(f.tag, tag);
+        }
+        if let Some(d) = date {
+            t.add_date(f.date, d);
+        }
+        if let Some(u) = doc.meta.url.opt_str() {
+            t.add_text(f.url, u);
+        }
+        t.add_text(f.path, &doc.rel_path);
+        t.add_u64(f.hash, doc.content_hash);
+        t.add_u64(f.start, p.range.start as u64);
+        t.add_u64(f.end, p.range.end as u64);
+        out.push(t);
+    }
+    out
+}
+
+/// Text of a stored text field, whether it was stored plain or pre-tokenized.
+pub fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    let v = doc.get_first(field)?;
+    v.as_str()
+        .map(str::to_string)
+        .or_else(|| v.as_pre_tokenized_text().map(|p| p.text.clone()))
+}
+
+/// `--dry-run`: prints, per document, what the cleaner dropped and why, and
+/// the passages; writes nothing. Returns the summary (with rejections).
+pub fn dry_run(inputs: &[PathBuf], mut out: impl Write) -> Result<Summary> {
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    let (files, rejections) = corpus::discover(inputs);
+    summary
+        .rejections
+        .extend(rejections.iter().map(RejectionReport::from));
+    for f in &files {
+        for item in corpus::read(f) {
+            let mut bytes = 0;
+            let doc = match item.and_then(|raw| {
+                bytes = raw.bytes as u64;
+                corpus::prepare(raw)
+            }) {
+                Ok(d) => d,
+                Err(r) => {
+                    summary.rejections.push((&r).into());
+                    continue;
+                }
+            };
+            summary.added += 1;
+            summary.bytes += bytes;
+            summary.passages += doc.passages.len() as u64;
+            write_dry_doc(&doc, &mut out)?;
+        }
+    }
+    summary.rejected = summary.rejections.len() as u64;
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary.mb_per_s = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+    Ok(summary)
+}
+
+fn write_dry_doc(doc: &Document, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "== {} ({}) {:?} lang {} — {} passages, {} bytes, hash {:016x}",
+        doc.id,
+        doc.rel_path,
+        doc.meta.title.opt_str().unwrap_or(""),
+        doc.lang,
+        doc.passages.len(),
+        doc.text.len(),
+        doc.content_hash
+    )?;
+    for d in &doc.dropped {
+        writeln!(
+            out,
+            "  dropped line {}: {}: {:?}",
+            d.line_no, d.reason, d.text
+        )?;
+    }
+    for p in &doc.passages {
+        writeln!(
+            out,
+            "  [{}] {}..{} {}: {}",
+            p.ordinal,
+            p.range.start,
+            p.range.end,
+            p.lang,
+            doc.text[p.range.clone()].replace('\n', "\n      ")
+        )?;
+    }
+    writeln!(out)
+}

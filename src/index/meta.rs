@@ -1,0 +1,94 @@
+//! `kors.json`: what built an index, written beside tantivy's `meta.json`.
+//! An index whose schema or analyzer version differs from this build's is
+//! refused with a message saying to rebuild it.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::schema::SCHEMA_VERSION;
+use crate::analysis;
+use crate::error::Error;
+
+/// File name of kors's meta file inside the index directory.
+pub const FILE_NAME: &str = "kors.json";
+
+/// Contents of `kors.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KorsMeta {
+    /// [`SCHEMA_VERSION`] of the build that wrote the index.
+    pub schema_version: u32,
+    /// Name of the analyzer ([`analysis::TOKENIZER_NAME`]).
+    pub analyzer: String,
+    /// [`analysis::ANALYZER_VERSION`].
+    pub analyzer_version: u32,
+    /// Version of kors that created the index (informative).
+    pub created_by: String,
+}
+
+impl KorsMeta {
+    /// The meta this build writes and accepts.
+    pub fn current() -> KorsMeta {
+        KorsMeta {
+            schema_version: SCHEMA_VERSION,
+            analyzer: analysis::TOKENIZER_NAME.to_string(),
+            analyzer_version: analysis::ANALYZER_VERSION,
+            created_by: format!("kors {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "schema v{}, analyzer `{}` v{}",
+            self.schema_version, self.analyzer, self.analyzer_version
+        )
+    }
+
+    /// Whether an index with this meta can be read and extended by this build.
+    pub fn compatible(&self) -> bool {
+        let cur = KorsMeta::current();
+        self.schema_version == cur.schema_version
+            && self.analyzer == cur.analyzer
+            && self.analyzer_version == cur.analyzer_version
+    }
+}
+
+/// Writes the current meta into `dir`.
+pub fn write(dir: &Path) -> Result<()> {
+    let path = dir.join(FILE_NAME);
+    let json = serde_json::to_string_pretty(&KorsMeta::current())?;
+    fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))
+}
+
+/// Reads `dir`'s meta and checks that this build can use the index.
+pub fn check(dir: &Path) -> Result<KorsMeta> {
+    let path = dir.join(FILE_NAME);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Incompatible {
+                dir: dir.to_path_buf(),
+                found: format!("no {FILE_NAME}"),
+                expected: KorsMeta::current().describe(),
+            }
+            .into())
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let meta: KorsMeta = serde_json::from_str(&text).map_err(|e| Error::Incompatible {
+        dir: dir.to_path_buf(),
+        found: format!("an unreadable {FILE_NAME} ({e})"),
+        expected: KorsMeta::current().describe(),
+    })?;
+    if !meta.compatible() {
+        return Err(Error::Incompatible {
+            dir: dir.to_path_buf(),
+            found: meta.describe(),
+            expected: KorsMeta::current().describe(),
+        }
+        .into());
+    }
+    Ok(meta)
+}

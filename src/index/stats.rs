@@ -1,0 +1,170 @@
+//! `kors stats`: what an index holds, from its fast fields.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::schema::name;
+use super::{meta::KorsMeta, KorsIndex};
+
+/// Statistics of an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// Index directory.
+    pub index: PathBuf,
+    /// Distinct documents.
+    pub documents: u64,
+    /// Passages (tantivy documents).
+    pub passages: u64,
+    /// Documents per language (of their first passage seen).
+    pub languages: BTreeMap<String, u64>,
+    /// Documents per source ("" when none).
+    pub sources: BTreeMap<String, u64>,
+    /// Documents that have a date.
+    pub dated_documents: u64,
+    /// Earliest and latest date (YYYY-MM-DD), if any document has one.
+    pub date_range: Option<[String; 2]>,
+    /// Bytes on disk (all files in the index directory).
+    pub size_bytes: u64,
+    /// Searchable segments.
+    pub segments: usize,
+    /// Deleted passages not yet merged away.
+    pub deleted_passages: u64,
+    /// What built the index.
+    pub meta: KorsMeta,
+}
+
+/// Computes the statistics of `idx`.
+pub fn compute(idx: &KorsIndex) -> Result<Stats> {
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut languages = BTreeMap::new();
+    let mut sources = BTreeMap::new();
+    let mut dated = 0u64;
+    let mut min_max: Option<(i64, i64)> = None;
+    let mut deleted = 0u64;
+    let (mut id, mut lang, mut source) = (String::new(), String::new(), String::new());
+    for seg in searcher.segment_readers() {
+        deleted += u64::from(seg.num_deleted_docs());
+        let ff = seg.fast_fields();
+        let ids = ff.str(name::DOC)?;
+        let langs = ff.str(name::LANG)?;
+        let srcs = ff.str(name::SOURCE)?;
+        let dates = ff.date(name::DATE)?;
+        let Some(ids) = ids else { continue };
+        for d in seg.doc_ids_alive() {
+            let Some(ord) = ids.term_ords(d).next() else {
+                continue;
+            };
+            ids.ord_to_str(ord, &mut id)?;
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            lang.clear();
+            if let Some(c) = &langs {
+                if let Some(o) = c.term_ords(d).next() {
+                    c.ord_to_str(o, &mut lang)?;
+                }
+            }
+            source.clear();
+            if let Some(c) = &srcs {
+                if let Some(o) = c.term_ords(d).next() {
+                    c.ord_to_str(o, &mut source)?;
+                }
+            }
+            *languages.entry(lang.clone()).or_insert(0) += 1;
+            *sources.entry(source.clone()).or_insert(0) += 1;
+            if let Some(date) = dates.first(d) {
+                dated += 1;
+                let t = date.into_timestamp_secs();
+                min_max = Some(match min_max {
+                    None => (t, t),
+                    Some((a, b)) => (a.min(t), b.max(t)),
+                });
+            }
+        }
+    }
+    let fmt = |secs: i64| {
+        tantivy::DateTime::from_timestamp_secs(secs)
+            .into_utc()
+            .date()
+            .to_string()
+    };
+    Ok(Stats {
+        index: idx.dir.clone(),
+        documents: seen.len() as u64,
+        passages: searcher.num_docs(),
+        languages,
+        sources,
+        dated_documents: dated,
+        date_range: min_max.map(|(a, b)| [fmt(a), fmt(b)]),
+        size_bytes: dir_size(&idx.dir),
+        segments: searcher.segment_readers().len(),
+        deleted_passages: deleted,
+        meta: super::meta::check(&idx.dir)?,
+    })
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+impl Stats {
+    /// Human-readable report.
+    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+        let list = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(k, v)| format!("{} {v}", if k.is_empty() { "(none)" } else { k }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(w, "index      {}", self.index.display())?;
+        writeln!(w, "documents  {}", self.documents)?;
+        writeln!(w, "passages   {}", self.passages)?;
+        writeln!(w, "languages  {}", list(&self.languages))?;
+        writeln!(w, "sources    {}", list(&self.sources))?;
+        match &self.date_range {
+            Some([a, b]) => writeln!(
+                w,
+                "dates      {a} … {b} ({} of {} documents dated)",
+                self.dated_documents, self.documents
+            )?,
+            None => writeln!(w, "dates      (none)")?,
+        }
+        writeln!(
+            w,
+            "size       {:.2} MB in {} segment(s){}",
+            self.size_bytes as f64 / 1e6,
+            self.segments,
+            if self.deleted_passages > 0 {
+                format!(
+                    ", {} deleted passages awaiting merge",
+                    self.deleted_passages
+                )
+            } else {
+                String::new()
+            }
+        )?;
+        writeln!(
+            w,
+            "built by   {} (schema v{}, analyzer `{}` v{})",
+            self.meta.created_by,
+            self.meta.schema_version,
+            self.meta.analyzer,
+            self.meta.analyzer_version
+        )
+    }
+}

@@ -1,0 +1,210 @@
+//! Turning the user's query and filters into a tantivy query.
+//!
+//! The user's query goes through tantivy's `QueryParser` over `text` and
+//! `title` (title boosted by [`TITLE_BOOST`]): terms, "phrases", AND/OR/NOT,
+//! `+`/`-`, `field:term`, `field:"a phrase"`. Terms are combined with OR by
+//! default and ranked by BM25. Filters (`--lang`, `--source`, `--doc`,
+//! `--since`, `--until`) are added as score-neutral conjuncts.
+
+use std::ops::Bound;
+
+use anyhow::Result;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::time::Date;
+use tantivy::Term;
+
+use crate::error::Error;
+use crate::index::schema::{name, normalize_keyword};
+use crate::index::KorsIndex;
+
+/// Boost of title matches relative to passage text matches.
+pub const TITLE_BOOST: f32 = 1.5;
+
+/// Field names users may write before a colon.
+pub const QUERY_FIELDS: &[&str] = &[
+    name::TITLE,
+    name::TEXT,
+    name::LANG,
+    name::SOURCE,
+    name::AUTHOR,
+    name::DOC,
+    name::TAG,
+];
+
+/// Filters that restrict which passages may match.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Passage language (e.g. `en`, `ko`), case-insensitive.
+    pub lang: Option<String>,
+    /// Source, case-insensitive, whole value.
+    pub source: Option<String>,
+    /// Only documents dated on or after this day (undated ones are excluded).
+    pub since: Option<Date>,
+    /// Only documents dated on or before this day (undated ones are excluded).
+    pub until: Option<Date>,
+    /// Only this document id.
+    pub doc: Option<String>,
+}
+
+impl Filters {
+    /// Whether any filter is set.
+    pub fn any(&self) -> bool {
+        self.lang.is_some()
+            || self.source.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+            || self.doc.is_some()
+    }
+}
+
+/// A parsed query: the full query and the analyzed terms to highlight.
+pub struct Parsed {
+    /// Query to run.
+    pub query: Box<dyn Query>,
+    /// The user's query alone (for `--explain`).
+    pub user: Box<dyn Query>,
+    /// Analyzed terms of the `text` field (for highlighting).
+    pub text_terms: Vec<String>,
+}
+
+/// Parses `input` and adds `filters`.
+pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> {
+    let f = &idx.fields;
+    let user: Box<dyn Query> = if input.trim().is_empty() {
+        if !filters.any() {
+            return Err(Error::Query("the query is empty".into()).into());
+        }
+        Box::new(AllQuery)
+    } else {
+        let mut parser = QueryParser::for_index(&idx.index, vec![f.text, f.title]);
+        parser.set_field_boost(f.title, TITLE_BOOST);
+        parser
+            .parse_query(input)
+            .map_err(|e| Error::Query(explain_parse_error(input, e)))?
+    };
+    let mut text_terms = Vec::new();
+    user.query_terms(&mut |term, _| {
+        if term.field() == f.text {
+            if let Some(s) = term.value().as_str() {
+                if !text_terms.iter().any(|t| t == s) {
+                    text_terms.push(s.to_string());
+                }
+            }
+        }
+    });
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
+    let mut filter = |q: Box<dyn Query>| {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    };
+    let keyword = |field, value: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, &normalize_keyword(value)),
+            IndexRecordOption::Basic,
+        ))
+    };
+    if let Some(l) = &filters.lang {
+        filter(keyword(f.lang, l));
+    }
+    if let Some(s) = &filters.source {
+        filter(keyword(f.source, s));
+    }
+    if let Some(d) = &filters.doc {
+        filter(Box::new(TermQuery::new(
+            Term::from_field_text(f.doc, d),
+            IndexRecordOption::Basic,
+        )));
+    }
+    if filters.since.is_some() || filters.until.is_some() {
+        let day = |d: Date| tantivy::DateTime::from_utc(d.midnight().assume_utc());
+        let lower = filters.since.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(f.date, day(d)))
+        });
+        let upper = filters
+            .until
+            .map_or(Bound::Unbounded, |d| match d.next_day() {
+                Some(n) => Bound::Excluded(Term::from_field_date(f.date, day(n))),
+                None => Bound::Unbounded,
+            });
+        filter(Box::new(RangeQuery::new(lower, upper)));
+    }
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        user.box_clone()
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(Parsed {
+        query,
+        user,
+        text_terms,
+    })
+}
+
+/// A one-line explanation of a query parse error, naming the problem.
+fn explain_parse_error(input: &str, e: QueryParserError) -> String {
+    use QueryParserError as E;
+    let fields = QUERY_FIELDS.join(", ");
+    match e {
+        E::SyntaxError(_) => format!(
+            "cannot parse `{input}`: check for unbalanced quotes or parentheses, or a \
+             dangling AND/OR/NOT (quote special characters: \"...\")"
+        ),
+        E::FieldDoesNotExist(field) => format!(
+            "unknown field `{field}:` in `{input}` (fields: {fields}; put a colon that is \
+             part of a word inside quotes)"
+        ),
+        E::FieldNotIndexed(field) => {
+            format!("field `{field}:` cannot be searched (fields: {fields})")
+        }
+        E::AllButQueryForbidden => {
+            format!("`{input}` only excludes terms; add at least one term to look for")
+        }
+        E::FieldDoesNotHavePositionsIndexed(field) => {
+            format!("field `{field}:` does not support phrase queries")
+        }
+        E::ExpectedInt(_) | E::ExpectedFloat(_) | E::ExpectedBool(_) => {
+            format!("a value in `{input}` has the wrong type for its field: {e}")
+        }
+        E::RangeMustNotHavePhrase => {
+            format!("a range in `{input}` must not contain a phrase")
+        }
+        E::DateFormatError(_) => {
+            format!("a date in `{input}` is not RFC 3339 (use --since/--until YYYY-MM-DD instead)")
+        }
+        other => format!("cannot use `{input}`: {other}"),
+    }
+}
+
+/// Parses a `YYYY-MM-DD` day.
+pub fn parse_day(s: &str) -> std::result::Result<Date, String> {
+    let bad = || format!("`{s}` is not a date of the form YYYY-MM-DD");
+    let mut it = s.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u8 = m.parse().map_err(|_| bad())?;
+    let d: u8 = d.parse().map_err(|_| bad())?;
+    let month = tantivy::time::Month::try_from(m).map_err(|_| bad())?;
+    Date::from_calendar_date(y, month, d).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn days() {
+        assert_eq!(parse_day("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert!(parse_day("2023-02-29").is_err());
+        assert!(parse_day("2024-2-1").is_err());
+        assert!(parse_day("yesterday").is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! Highlights and snippets, from the analyzer's token offsets.
+//!
+//! The passage text is run through the same analyzer as at indexing time;
+//! every token whose analyzed form is one of the query's terms is a
+//! highlight, given as a byte range into the passage text (token offsets
+//! point into the original text, so this is right for multi-byte Korean
+//! text too). Snippets are windows of the passage around the densest
+//! cluster of highlights, cut at whitespace.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis;
+
+/// Byte ranges in `text` of the tokens whose analyzed form is in `terms`,
+/// sorted, overlapping ranges merged.
+pub fn highlights(text: &str, terms: &[String]) -> Vec<Range<usize>> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    highlights_with(&mut analysis::analyzer(), text, terms)
+}
+
+/// [`highlights`] with a given analyzer.
+pub fn highlights_with(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    terms: &[String],
+) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if terms.iter().any(|q| *q == t.text)
+            && t.offset_from < t.offset_to
+            && t.offset_to <= text.len()
+            && text.is_char_boundary(t.offset_from)
+            && text.is_char_boundary(t.offset_to)
+        {
+            out.push(t.offset_from..t.offset_to);
+        }
+    }
+    out.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// A window of a passage, with highlight ranges relative to `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The window, with "…" where it was cut.
+    pub text: String,
+    /// Highlighted byte ranges in `text`.
+    pub marks: Vec<Range<usize>>,
+}
+
+const ELLIPSIS: &str = "…";
+
+/// A snippet of at most about `max_chars` characters of `text` around the
+/// densest cluster of `highlights` (the start of the text if none).
+pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> Snippet {
+    let n_chars = text.chars().count();
+    if n_chars <= max_chars {
+        return Snippet {
+            text: text.to_string(),
+            marks: highlights.to_vec(),
+        };
+    }
+    // Byte offset of every char boundary (including the end).
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+    let context = max_chars / 5;
+    // Choose the window start (in chars) that covers the most highlights.
+    let mut best = (0usize, 0usize); // (count, start char)
+    for h in highlights {
+        let start = char_at(h.start).saturating_sub(context);
+        let start = start.min(n_chars - max_chars);
+        let end_byte = bounds[start + max_chars];
+        let start_byte = bounds[start];
+        let count = highlights
+            .iter()
+            .filter(|r| r.start >= start_byte && r.end <= end_byte)
+            .count();
+        if count > best.0 {
+            best = (count, start);
+        }
+    }
+    let mut start = bounds[best.1];
+    let mut end = bounds[(best.1 + max_chars).min(n_chars)];
+    // Snap to whitespace: forward for the start, backward for the end, but
+    // not across a highlight nor more than `context` bytes.
+    if start > 0 {
+        if let Some(ws) = text[start..end].find(char::is_whitespace) {
+            let first_mark = highlights
+                .iter()
+                .find(|r| r.start >= start)
+                .map_or(end, |r| r.start);
+            if start + ws < first_mark && ws <= context * 4 {
+                start += ws;
+                start += text[start..]
+                    .char_indices()
+                    .find(|(_, c)| !c.is_whitespace())
+                    .map_or(0, |(i, _)| i);
+            }
+        }
+    }
+    if end < text.len() {
+        if let Some(ws) = text[start..end].rfind(char::is_whitespace) {
+            let last_mark_end = highlights
+                .iter()
+                .filter(|r| r.end <= end)
+                .map(|r| r.end)
+                .max()
+                .unwrap_or(start);
+            if start + ws >= last_mark_end && end - (start + ws) <= context * 4 {
+                end = start + ws;
+            }
+        }
+    }
+    let prefix = if start > 0 { ELLIPSIS } else { "" };
+    let suffix = if end < text.len() { ELLIPSIS } else { "" };
+    let body = text[start..end].trim_end();
+    let shift = prefix.len();
+    let marks = highlights
+        .iter()
+        .filter(|r| r.start >= start && r.end <= start + body.len())
+        .map(|r| (r.start - start + shift)..(r.end - start + shift))
+        .collect();
+    Snippet {
+        text: format!("{prefix}{body}{suffix}"),
+        marks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_whole() {
+        let s = snippet("a b c", &[2..3], 100);
+        assert_eq!(s.text, "a b c");
+        assert_eq!(s.marks, vec![2..3]);
+    }
+
+    #[test]
+    fn window_centres_on_marks_and_keeps_char_boundaries() {
+        let text = "가나다 ".repeat(100) + "로씨야 " + &"라마바 ".repeat(100);
+        let at = text.find("로씨야").unwrap();
+        let s = snippet(&text, &[at..at + "로씨야".len()], 40);
+        assert_eq!(s.marks.len(), 1);
+        assert_eq!(&s.text[s.marks[0].clone()], "로씨야");
+        assert!(s.text.starts_with(ELLIPSIS) && s.text.ends_with(ELLIPSIS));
+        assert!(s.text.chars().count() <= 44);
+    }
+}
