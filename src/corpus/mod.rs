@@ -1,1 +1,356 @@
 //! Reading, cleaning and splitting documents into passages (issue 3).
+//!
+//! The ingest front end, in order:
+//! 1. [`discover`] walks the given paths and lists the source files
+//!    (`.txt`, `.md`/`.markdown`, `.jsonl`/`.ndjson`); hidden files and
+//!    directories are skipped, and files of other extensions found while
+//!    walking a directory are *skipped* (listed in [`Discovery::skipped`],
+//!    not rejected). A file named explicitly with an unsupported extension
+//!    is a [`Rejection`], since the user asked for it.
+//! 2. [`read`] turns one source file into [`RawDocument`]s: one for a
+//!    text/Markdown file (with optional YAML front matter), one per line for
+//!    JSONL, streamed so a large JSONL file is never held in memory.
+//! 3. [`prepare`] cleans the text ([`clean`]), detects the language
+//!    ([`lang`]) and splits it into [`Passage`]s ([`passage`]).
+//!
+//! No input makes this module panic: every problem becomes a [`Rejection`]
+//! naming the file, the line and the field where that makes sense.
+
+pub mod clean;
+pub mod frontmatter;
+pub mod lang;
+pub mod passage;
+pub mod read;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use clean::{CleanOutput, Dropped};
+pub use read::{discover, discover_all, read, Discovery, Reader, SourceFile, SourceKind};
+
+/// Bumped whenever cleaning or passage splitting changes, so that
+/// [`Document::content_hash`] changes and stored documents are re-indexed.
+pub const PIPELINE_VERSION: u32 = 1;
+
+/// Document metadata; every field is optional (only the text is required).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    /// Calendar date as written (an RFC 3339 timestamp keeps its local date).
+    pub date: Option<time::Date>,
+    /// Lower-cased language tag as given, e.g. "ko", "en", "ko-kp".
+    pub lang: Option<String>,
+    pub url: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A document as read, before cleaning.
+#[derive(Debug, Clone)]
+pub struct RawDocument {
+    /// The file as given/discovered (not canonicalised).
+    pub path: PathBuf,
+    /// Path relative to the corpus root, with `/` separators on every platform.
+    pub rel_path: String,
+    /// 1-based line number for JSONL documents; `None` for whole files.
+    pub line: Option<usize>,
+    pub meta: Meta,
+    /// The body text (front matter removed), UTF-8.
+    pub text: String,
+    /// Size of the source: the file's bytes, or the JSONL line's bytes.
+    pub bytes: usize,
+}
+
+impl RawDocument {
+    /// Identity: `meta.id`, else `rel_path`, else `rel_path#line` for JSONL.
+    pub fn id(&self) -> String {
+        match (&self.meta.id, self.line) {
+            (Some(id), _) => id.clone(),
+            (None, Some(line)) => format!("{}#{}", self.rel_path, line),
+            (None, None) => self.rel_path.clone(),
+        }
+    }
+}
+
+/// A cleaned document with its passages.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    /// Metadata as given; `title` is filled from the text's first line when
+    /// none was given and the cleaner found a title line (see [`clean`]).
+    pub meta: Meta,
+    /// `meta.lang` if given, else detected from the cleaned text.
+    pub lang: String,
+    /// The cleaned text; passage ranges index into it.
+    pub text: String,
+    pub passages: Vec<Passage>,
+    /// Lines the cleaner removed, and why (for `kors index --dry-run`).
+    pub dropped: Vec<Dropped>,
+    /// Stable FNV-1a 64 hash of [`PIPELINE_VERSION`], the metadata and the raw
+    /// text; the same on every run and platform.
+    pub content_hash: u64,
+    pub rel_path: String,
+}
+
+impl Document {
+    /// The text of one passage (`&self.text[p.range]`).
+    pub fn passage_text(&self, p: &Passage) -> &str {
+        &self.text[p.range.clone()]
+    }
+}
+
+/// A span of a document's cleaned text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// 0-based position within the document.
+    pub ordinal: u32,
+    /// Byte range in [`Document::text`], on char boundaries.
+    pub range: Range<usize>,
+    /// Language of the passage by majority script; the document's language
+    /// when the scripts agree (so Spanish stays "es", not "en").
+    pub lang: String,
+}
+
+/// Why a file, a JSONL line or a document was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub path: PathBuf,
+    /// 1-based line, where one applies.
+    pub line: Option<usize>,
+    /// The offending field (`date`, `text`, `front matter`...), where one applies.
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn new(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Rejection {
+            path: path.into(),
+            line: None,
+            field: None,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Rejection {
+    /// `path:line: field: reason`, leaving out the parts that do not apply.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// Clean the raw text, detect languages and split into passages.
+pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
+    let id = raw.id();
+    let content_hash = content_hash(&raw.meta, &raw.rel_path, &raw.text);
+    let reject = |reason: &str| {
+        Rejection::new(raw.path.clone(), reason)
+            .at_line(raw.line)
+            .field("text")
+    };
+    if raw.text.trim().is_empty() {
+        return Err(reject("empty document"));
+    }
+    let CleanOutput {
+        text,
+        dropped,
+        title,
+    } = clean::clean(&raw.text, raw.meta.title.as_deref());
+    if text.trim().is_empty() {
+        return Err(reject("empty document (nothing left after cleaning)"));
+    }
+    let mut meta = raw.meta;
+    if meta.title.is_none() {
+        meta.title = title;
+    }
+    let lang = match &meta.lang {
+        Some(l) => l.clone(),
+        None => lang::detect(&text).to_string(),
+    };
+    let passages = passage::split(&text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, range)| Passage {
+            ordinal: u32::try_from(i).unwrap_or(u32::MAX),
+            lang: lang::passage_lang(&text[range.clone()], &lang),
+            range,
+        })
+        .collect();
+    Ok(Document {
+        id,
+        meta,
+        lang,
+        text,
+        passages,
+        dropped,
+        content_hash,
+        rel_path: raw.rel_path,
+    })
+}
+
+/// FNV-1a 64: tiny, fixed and documented, so hashes stay comparable across
+/// runs, platforms and Rust versions (unlike `DefaultHasher`).
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv1a64(u64);
+
+impl Default for Fnv1a64 {
+    fn default() -> Self {
+        Fnv1a64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a64 {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// A length-prefixed field, so ("ab","c") and ("a","bc") differ.
+    pub fn field(&mut self, tag: u8, bytes: &[u8]) {
+        self.write(&[tag]);
+        self.write(&(bytes.len() as u64).to_le_bytes());
+        self.write(bytes);
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash of everything that determines a [`Document`]: pipeline version,
+/// metadata, relative path and raw text.
+pub fn content_hash(meta: &Meta, rel_path: &str, raw_text: &str) -> u64 {
+    let mut h = Fnv1a64::default();
+    h.field(b'v', &PIPELINE_VERSION.to_le_bytes());
+    let opt = |s: &Option<String>| s.as_deref().unwrap_or("\u{0}none").as_bytes().to_vec();
+    h.field(b'i', &opt(&meta.id));
+    h.field(b't', &opt(&meta.title));
+    h.field(b'a', &opt(&meta.author));
+    h.field(b's', &opt(&meta.source));
+    let date = meta.date.map(|d| d.to_string());
+    h.field(b'd', &opt(&date));
+    h.field(b'l', &opt(&meta.lang));
+    h.field(b'u', &opt(&meta.url));
+    h.field(b'g', &(meta.tags.len() as u64).to_le_bytes());
+    for t in &meta.tags {
+        h.field(b'g', t.as_bytes());
+    }
+    h.field(b'p', rel_path.as_bytes());
+    h.field(b'x', raw_text.as_bytes());
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawDocument {
+        RawDocument {
+            path: PathBuf::from("t.txt"),
+            rel_path: "t.txt".into(),
+            line: None,
+            meta: Meta::default(),
+            text: text.into(),
+            bytes: text.len(),
+        }
+    }
+
+    #[test]
+    fn fnv1a64_matches_reference_vectors() {
+        // Published FNV-1a 64 test vectors.
+        let h = |s: &str| {
+            let mut f = Fnv1a64::default();
+            f.write(s.as_bytes());
+            f.finish()
+        };
+        assert_eq!(h(""), 0xcbf29ce484222325);
+        assert_eq!(h("a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(h("foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn content_hash_depends_on_meta_and_text() {
+        let m = Meta::default();
+        let a = content_hash(&m, "a.txt", "hello");
+        assert_eq!(a, content_hash(&m, "a.txt", "hello"));
+        assert_ne!(a, content_hash(&m, "a.txt", "hello!"));
+        let m2 = Meta {
+            title: Some("T".into()),
+            ..Meta::default()
+        };
+        assert_ne!(a, content_hash(&m2, "a.txt", "hello"));
+        let m3 = Meta {
+            tags: vec!["ab".into(), "c".into()],
+            ..Meta::default()
+        };
+        let m4 = Meta {
+            tags: vec!["a".into(), "bc".into()],
+            ..Meta::default()
+        };
+        assert_ne!(
+            content_hash(&m3, "a.txt", "x"),
+            content_hash(&m4, "a.txt", "x")
+        );
+    }
+
+    #[test]
+    fn rejection_display_names_path_line_field() {
+        let r = Rejection::new("c/x.jsonl", "expected a date")
+            .at_line(Some(7))
+            .field("date");
+        assert_eq!(r.to_string(), "c/x.jsonl:7: date: expected a date");
+        assert_eq!(Rejection::new("a.txt", "empty").to_string(), "a.txt: empty");
+    }
+
+    #[test]
+    fn prepare_rejects_empty_and_fills_title() {
+        let err = prepare(raw("  \n\t\n")).unwrap_err();
+        assert!(err.reason.contains("empty document"), "{err}");
+        let doc = prepare(raw(
+            "A Short Title\n\nThis is the body of the document. It has two sentences.",
+        ))
+        .unwrap();
+        assert_eq!(doc.meta.title.as_deref(), Some("A Short Title"));
+        assert_eq!(doc.id, "t.txt");
+        assert_eq!(doc.lang, "en");
+        assert!(doc.text.starts_with("This is the body"), "{:?}", doc.text);
+        assert_eq!(doc.passages.len(), 1);
+        assert_eq!(doc.passage_text(&doc.passages[0]), doc.text);
+    }
+
+    #[test]
+    fn prepare_uses_jsonl_identity() {
+        let mut r = raw("본문입니다. 짧은 문서입니다.");
+        r.rel_path = "k/a.jsonl".into();
+        r.line = Some(3);
+        let doc = prepare(r).unwrap();
+        assert_eq!(doc.id, "k/a.jsonl#3");
+        assert_eq!(doc.lang, "ko");
+        assert_eq!(doc.passages[0].lang, "ko");
+    }
+}

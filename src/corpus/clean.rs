@@ -1,0 +1,883 @@
+//! Removing page furniture from captured pages, by general rules.
+//!
+//! Raw page captures carry the site around the article: the title again,
+//! section labels, the outlet's name, teasers, image credits, share buttons,
+//! "Related Articles". The rules, applied line by line:
+//!
+//! 1. **Whitespace**: line ends normalised to `\n`; BOM, zero-width spaces
+//!    and soft hyphens removed; exotic spaces (NBSP, U+3000...) and control
+//!    characters become plain spaces; each line trimmed; runs of blank lines
+//!    become one. Nothing inside a line is otherwise changed.
+//! 2. **Title**: every line equal to the title (case, spacing, curly quotes
+//!    and a leading Markdown `#` ignored) is dropped. The title is the given
+//!    one, or, if none was given, the first line when it looks like a title
+//!    (at most 20 words, not ending in `.`, `!`, `:`, `;` or `,`, and not the
+//!    only line); that title is returned so the document keeps it.
+//! 3. **Labels** (anywhere): a line that is nothing but page labels —
+//!    "Share", "Tweet | Email", "Advertisement", "Related Articles",
+//!    "You may also like", "관련기사", "공유하기", ... — is dropped. Below a
+//!    "Related ..." label in the second half of the text, a short list of
+//!    headlines (≤ 20 lines of ≤ 25 words) is dropped with it.
+//! 4. **Teasers** (anywhere): a line ending in "Read the full article
+//!    (here)", "Read more", "Continue reading", "전문 보기", ..., or starting
+//!    with "Read more:"/"See also:", is a link to elsewhere and is dropped.
+//! 5. **Credits** (anywhere): a short line starting "Image:", "Photo:",
+//!    "Photo by", "Illustration:", "Credit:", "사진=", ... is dropped.
+//! 6. **Copyright** (anywhere): a short line starting "©"/"ⓒ"/"Copyright",
+//!    or saying "All rights reserved"/"무단전재"/"재배포 금지", is dropped.
+//! 7. **Edges**, only when rules 2–6 found evidence that this is a page
+//!    capture (a label, teaser, credit or copyright line, or the title
+//!    standing twice): short lines without sentence punctuation (≤ 8 words,
+//!    no final `.`, `!`, `?`, `:`, `;`, `,`), before the first real
+//!    paragraph or after the last, are dropped: section labels, outlet names,
+//!    bylines, dates. Markdown headings and `【...】` section headers are kept.
+//!    The gate matters: structured text such as court decisions
+//!    (`【주    문】`, judges' names at the end) and speeches (date lines)
+//!    begin and end with such lines, and they are content there.
+//!
+//! If the rules would leave nothing, nothing is dropped: a one-line document
+//! that happens to say "Advertisement" is still that document.
+
+/// A line removed by the cleaner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// 1-based line in the text given to [`clean`] ([`super::prepare`] adds
+    /// the front matter's lines, so for files it is the file's line).
+    pub line_no: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+/// Cleaned text, what was dropped, and the title found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanOutput {
+    pub text: String,
+    pub dropped: Vec<Dropped>,
+    /// The first line, taken as the title when no title was given (rule 2).
+    pub title: Option<String>,
+}
+
+const R_TITLE: &str = "repeats the title";
+const R_TITLE_FIRST: &str = "title line (kept as the document's title)";
+const R_RELATED: &str = "\"Related ...\" label";
+const R_RELATED_LIST: &str = "listed under a \"Related ...\" label";
+const R_LABEL: &str = "page label (share/ad/navigation)";
+const R_TEASER: &str = "teaser linking to the full article";
+const R_CREDIT: &str = "image/photo credit";
+const R_COPYRIGHT: &str = "copyright notice";
+const R_LEAD: &str = "short line without sentence punctuation before the first paragraph";
+const R_TAIL: &str = "short line without sentence punctuation after the last paragraph";
+
+/// Labels that stand alone on a line of a captured page. Compared after
+/// lower-casing and trimming punctuation; a line may be several of them
+/// separated by `|`, `•`, `·`, `/` or `,`.
+const LABELS: &[&str] = &[
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "share on x",
+    "share via email",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "telegram",
+    "reddit",
+    "tweet",
+    "print",
+    "print this",
+    "email",
+    "e-mail",
+    "copy link",
+    "advertisement",
+    "advertisements",
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsored content",
+    "promoted",
+    "comments",
+    "comment",
+    "leave a comment",
+    "leave a reply",
+    "subscribe",
+    "subscribe now",
+    "sign up",
+    "newsletter",
+    "log in",
+    "login",
+    "sign in",
+    "back to top",
+    "skip to content",
+    "skip to main content",
+    "menu",
+    "search",
+    "home",
+    "next article",
+    "previous article",
+    "광고",
+    "공유",
+    "공유하기",
+    "기사 공유하기",
+    "페이스북",
+    "트위터",
+    "카카오톡",
+    "카카오스토리",
+    "링크복사",
+    "링크 복사",
+    "url 복사",
+    "인쇄",
+    "프린트",
+    "이메일",
+    "댓글",
+    "구독",
+    "구독하기",
+    "맨 위로",
+    "맨위로",
+    "이전기사",
+    "다음기사",
+    "스크랩",
+    "글자크기",
+    "좋아요",
+];
+
+/// Labels that head a list of links to other articles.
+const RELATED_LABELS: &[&str] = &[
+    "related",
+    "related articles",
+    "related article",
+    "related stories",
+    "related story",
+    "related posts",
+    "related news",
+    "related content",
+    "related coverage",
+    "more stories",
+    "more news",
+    "recommended",
+    "recommended for you",
+    "recommended articles",
+    "you may also like",
+    "you might also like",
+    "you may like",
+    "most read",
+    "most popular",
+    "most viewed",
+    "trending",
+    "trending now",
+    "top stories",
+    "latest news",
+    "관련기사",
+    "관련 기사",
+    "관련뉴스",
+    "관련 뉴스",
+    "연관기사",
+    "연관 기사",
+    "많이 본 기사",
+    "많이 본 뉴스",
+    "인기기사",
+    "인기 기사",
+    "추천기사",
+    "추천 기사",
+];
+
+/// Line endings of teasers (compared lower-case, trailing punctuation off).
+const TEASER_ENDS: &[&str] = &[
+    "read the full article here",
+    "read the full article",
+    "read the full story here",
+    "read the full story",
+    "read the full text",
+    "read the full text here",
+    "read full article",
+    "read full story",
+    "read the rest",
+    "read the rest here",
+    "read more here",
+    "read more",
+    "continue reading",
+    "click here to read more",
+    "click here for more",
+    "전문 보기",
+    "전문보기",
+    "기사 전문 보기",
+    "원문 보기",
+    "원문보기",
+    "기사 더보기",
+    "더보기",
+    "자세히 보기",
+];
+
+/// Line starts of link lines (with at most 25 words).
+const TEASER_STARTS: &[&str] = &[
+    "read more:",
+    "read also:",
+    "also read:",
+    "see also:",
+    "related:",
+];
+
+/// Line starts of credits (with at most 25 words).
+const CREDIT_STARTS: &[&str] = &[
+    "image:",
+    "images:",
+    "image credit",
+    "image source",
+    "image by ",
+    "photo:",
+    "photos:",
+    "photo credit",
+    "photo by ",
+    "photo courtesy",
+    "photograph:",
+    "photograph by",
+    "picture:",
+    "illustration:",
+    "illustration by",
+    "graphic:",
+    "credit:",
+    "credits:",
+    "cover image",
+    "cover photo",
+    "featured image",
+    "header image",
+    "top image",
+    "[photo",
+    "(photo",
+    "사진=",
+    "사진 =",
+    "사진:",
+    "사진 :",
+    "사진제공",
+    "사진 제공",
+    "[사진",
+    "(사진",
+    "이미지=",
+    "이미지:",
+    "그래픽=",
+    "그래픽:",
+];
+
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Characters that may follow a sentence's final punctuation.
+pub(crate) fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | ')' | ']' | '」' | '』' | '》' | '〉' | '»' | '*' | '_'
+    )
+}
+
+/// Whether the line ends like a sentence or a clause (`.`, `!`, `?`, `:`...).
+pub(crate) fn ends_punctuated(s: &str) -> bool {
+    let t = s.trim_end_matches(is_closer);
+    t.ends_with([
+        '.', '!', '?', '…', '。', '？', '！', ':', ';', ',', '：', '；',
+    ])
+}
+
+/// Key for comparing a line with the title.
+fn title_key(s: &str) -> String {
+    let s = s.trim().trim_start_matches('#').trim();
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            out.extend(
+                match c {
+                    '‘' | '’' | '′' => '\'',
+                    '“' | '”' => '"',
+                    c => c,
+                }
+                .to_lowercase(),
+            );
+        }
+    }
+    out
+}
+
+fn looks_like_title(line: &str) -> bool {
+    let t = line.trim_start_matches('#').trim();
+    let w = words(t);
+    w > 0
+        && w <= 20
+        && t.chars().count() <= 200
+        && t.chars().any(char::is_alphabetic)
+        && !t
+            .trim_end_matches(is_closer)
+            .ends_with(['.', '!', ':', ';', ',', '。', '！', '：', '；'])
+}
+
+/// Lower-cased line with decoration trimmed from both ends.
+fn label_key(line: &str) -> String {
+    line.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | '|'
+                    | '•'
+                    | '·'
+                    | '»'
+                    | '›'
+                    | '>'
+                    | '<'
+                    | '«'
+                    | '‹'
+                    | '-'
+                    | '–'
+                    | '—'
+                    | '*'
+                    | '#'
+                    | '▶'
+                    | '▷'
+                    | '►'
+                    | '■'
+                    | '□'
+                    | '◆'
+                    | '◇'
+                    | '●'
+                    | '○'
+                    | '★'
+                    | '☆'
+                    | '['
+                    | ']'
+                    | '('
+                    | ')'
+                    | '【'
+                    | '】'
+                    | '+'
+            )
+    })
+    .to_lowercase()
+}
+
+/// `Some(is_related)` if the whole line is page labels.
+fn label_kind(line: &str) -> Option<bool> {
+    let key = label_key(line);
+    if key.is_empty() || words(&key) > 8 {
+        return None;
+    }
+    if RELATED_LABELS.contains(&key.as_str()) {
+        return Some(true);
+    }
+    let mut any = false;
+    for piece in key.split(['|', '•', '·', '/', ',']) {
+        let piece = label_key(piece);
+        if piece.is_empty() {
+            continue;
+        }
+        if !LABELS.contains(&piece.as_str()) && !RELATED_LABELS.contains(&piece.as_str()) {
+            return None;
+        }
+        any = true;
+    }
+    any.then_some(false)
+}
+
+fn is_teaser(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let trimmed = lower.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '.' | '…' | '»' | '>' | '→' | '›' | ')' | ']' | ':' | '!')
+    });
+    TEASER_ENDS.iter().any(|t| {
+        trimmed.ends_with(t) && {
+            // Whole words only: "thread more" must not match "read more".
+            let before = &trimmed[..trimmed.len() - t.len()];
+            before
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        }
+    }) || (words(line) <= 25 && TEASER_STARTS.iter().any(|t| lower.starts_with(t)))
+}
+
+fn is_credit(line: &str) -> bool {
+    if words(line) > 25 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    CREDIT_STARTS.iter().any(|t| lower.starts_with(t))
+}
+
+fn is_copyright(line: &str) -> bool {
+    if words(line) > 30 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    lower.starts_with('©')
+        || lower.starts_with('ⓒ')
+        || lower.starts_with("copyright ")
+        || lower.starts_with("(c) ")
+        || lower.contains("all rights reserved")
+        || lower.contains("무단전재")
+        || lower.contains("무단 전재")
+        || lower.contains("재배포 금지")
+        || lower.contains("재배포금지")
+        || (lower.contains("저작권자")
+            && (lower.contains('©') || lower.contains('ⓒ') || lower.contains("(c)")))
+}
+
+/// A short line that reads as a label rather than prose (rule 7).
+fn is_short_unpunctuated(line: &str) -> bool {
+    let t = line.trim();
+    words(t) <= 8
+        && t.chars().count() <= 80
+        && !ends_punctuated(t)
+        && !t.starts_with('#')
+        && !t.starts_with('【')
+}
+
+/// Normalise a line's characters (rule 1).
+fn normalize_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\u{FEFF}' | '\u{200B}' | '\u{2060}' | '\u{00AD}' => {}
+            '\t' => out.push('\t'),
+            '\u{00A0}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{0085}' => out.push(' '),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Clean `raw`; `title` is the document's title if one was given.
+pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
+    // Lone `\r` (old Mac files) ends a line too.
+    let lines: Vec<String> = raw
+        .split('\n')
+        .flat_map(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            l.split('\r')
+        })
+        .map(normalize_line)
+        .collect();
+    let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
+    let mut reason: Vec<Option<&'static str>> = vec![None; lines.len()];
+
+    // Rule 2: the title.
+    let given = title.map(title_key).filter(|k| !k.is_empty());
+    let derived = match (&given, nonblank.first()) {
+        (None, Some(&i)) if nonblank.len() > 1 && looks_like_title(&lines[i]) => {
+            Some(lines[i].trim_start_matches('#').trim().to_string())
+        }
+        _ => None,
+    };
+    let key = given.clone().or_else(|| derived.as_deref().map(title_key));
+    let mut title_hits = 0;
+    if let Some(key) = &key {
+        for &i in &nonblank {
+            if title_key(&lines[i]) == *key {
+                title_hits += 1;
+                reason[i] = Some(if given.is_none() && Some(&i) == nonblank.first() {
+                    R_TITLE_FIRST
+                } else {
+                    R_TITLE
+                });
+            }
+        }
+    }
+
+    // Rules 3-6, anywhere.
+    let mut evidence = title_hits >= 2;
+    let mut related_at = None;
+    for (pos, &i) in nonblank.iter().enumerate() {
+        if reason[i].is_some() {
+            continue;
+        }
+        let l = &lines[i];
+        let r = match label_kind(l) {
+            Some(true) => {
+                if related_at.is_none() && pos * 2 >= nonblank.len() {
+                    related_at = Some(pos);
+                }
+                Some(R_RELATED)
+            }
+            Some(false) => Some(R_LABEL),
+            None if is_teaser(l) => Some(R_TEASER),
+            None if is_credit(l) => Some(R_CREDIT),
+            None if is_copyright(l) => Some(R_COPYRIGHT),
+            None => None,
+        };
+        if r.is_some() {
+            reason[i] = r;
+            evidence = true;
+        }
+    }
+    // Headlines listed under a "Related" label near the end.
+    if let Some(pos) = related_at {
+        let after = &nonblank[pos + 1..];
+        let open: Vec<usize> = after
+            .iter()
+            .copied()
+            .filter(|&i| reason[i].is_none())
+            .collect();
+        if open.len() <= 20 && open.iter().all(|&i| words(&lines[i]) <= 25) {
+            for i in open {
+                reason[i] = Some(R_RELATED_LIST);
+            }
+        }
+    }
+
+    // Rule 7: edges, only for what looks like a page capture.
+    if evidence {
+        for &i in &nonblank {
+            if reason[i].is_some() {
+                continue;
+            }
+            if !is_short_unpunctuated(&lines[i]) {
+                break;
+            }
+            reason[i] = Some(R_LEAD);
+        }
+        for &i in nonblank.iter().rev() {
+            if reason[i].is_some() {
+                continue;
+            }
+            if !is_short_unpunctuated(&lines[i]) {
+                break;
+            }
+            reason[i] = Some(R_TAIL);
+        }
+    }
+
+    if nonblank.iter().all(|&i| reason[i].is_some()) {
+        reason.iter_mut().for_each(|r| *r = None);
+    }
+
+    let mut text = String::with_capacity(raw.len());
+    let mut dropped = Vec::new();
+    let mut blank_since_last = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            blank_since_last = true;
+            continue;
+        }
+        if let Some(r) = reason[i] {
+            dropped.push(Dropped {
+                line_no: i + 1,
+                text: line.clone(),
+                reason: r.to_string(),
+            });
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(if blank_since_last { "\n\n" } else { "\n" });
+        }
+        text.push_str(line);
+        blank_since_last = false;
+    }
+    let title = if dropped.iter().any(|d| d.reason == R_TITLE_FIRST) {
+        derived
+    } else {
+        None
+    };
+    CleanOutput {
+        text,
+        dropped,
+        title,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn shared(rel: &str) -> PathBuf {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared")
+            .join(rel);
+        assert!(
+            p.exists(),
+            "test data {} is missing: these tests read the shared corpora next to the repo (../shared from {})",
+            p.display(),
+            env!("CARGO_MANIFEST_DIR")
+        );
+        p
+    }
+
+    /// The article paragraphs of the seed, by their first words. (There are
+    /// eight: the ninth block of prose is the teaser summary, furniture.)
+    const SEED_PARAGRAPHS: [&str; 8] = [
+        "The Russians also expressed serious reservations",
+        "The Russians were very put out",
+        "While the question of whether Korea is providing",
+        "Furthermore, these issues are complicated",
+        "Russia hasn’t cooperated with South Korea",
+        "In the end, it’s too optimistic",
+        "One thing that’s certain",
+        "Alongside South Korea’s big-picture",
+    ];
+    const SEED_FURNITURE: [&str; 6] = [
+        "Read the full article",
+        "Image: iStock",
+        "Related Articles",
+        "Member Activities",
+        "HANKYOREH",
+        "APLN Vice Chair Chung-in Moon highlights",
+    ];
+
+    fn check_seed(out: &CleanOutput) {
+        for f in SEED_FURNITURE {
+            assert!(
+                !out.text.contains(f),
+                "furniture {f:?} left in:\n{}",
+                out.text
+            );
+        }
+        assert!(
+            !out.text.contains("Really Recover on Their Own?"),
+            "title left in"
+        );
+        let paras: Vec<&str> = out.text.split("\n\n").collect();
+        assert_eq!(paras.len(), 8, "paragraphs: {paras:#?}");
+        for (p, start) in paras.iter().zip(SEED_PARAGRAPHS) {
+            assert!(p.starts_with(start), "{p:?} should start with {start:?}");
+        }
+        assert!(
+            out.text.trim_end().ends_with("more compelling."),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn seed_txt_keeps_all_paragraphs_and_drops_furniture() {
+        let raw = std::fs::read_to_string(shared("seed/000_d0a3d8de649cf0a0.txt")).unwrap();
+        let out = clean(&raw, None);
+        check_seed(&out);
+        assert_eq!(
+            out.title.as_deref(),
+            Some("Will Seoul’s Ties With Moscow Really Recover on Their Own?")
+        );
+        let reasons: Vec<(usize, &str)> = out
+            .dropped
+            .iter()
+            .map(|d| (d.line_no, d.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (1, R_TITLE_FIRST),
+                (2, R_LEAD),
+                (4, R_TITLE),
+                (6, R_LEAD),
+                (8, R_TEASER),
+                (26, R_CREDIT),
+                (28, R_RELATED),
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_md_with_given_title() {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/000_d0a3d8de649cf0a0.md");
+        let raw = std::fs::read_to_string(&p).unwrap();
+        let split = crate::corpus::frontmatter::split(&raw).unwrap();
+        let title = split.fields["title"].as_str().unwrap();
+        let out = clean(split.body, Some(title));
+        check_seed(&out);
+        assert_eq!(out.title, None, "a given title is not replaced");
+    }
+
+    #[test]
+    fn rules_are_general_not_seed_strings() {
+        let page = "\
+Putin and Kim Sign Pact
+World News
+
+Putin and Kim Sign Pact
+
+By Jane Roe
+
+June 20, 2024
+
+Share | Tweet | Email
+
+Russia and North Korea signed a mutual defence treaty in Pyongyang on Wednesday, the first of its kind since the Cold War.
+
+Photo: Reuters/Kim Pil
+
+Analysts in Seoul said the pact would complicate South Korea's relations with Moscow for years to come.
+
+Advertisement
+
+Seoul summoned the Russian ambassador the next day. Continue reading
+
+© 2024 Example News. All rights reserved.
+Recommended for you
+Seoul weighs arms to Ukraine
+Why the treaty matters?
+";
+        let out = clean(page, None);
+        assert_eq!(
+            out.text,
+            "Russia and North Korea signed a mutual defence treaty in Pyongyang on Wednesday, the first of its kind since the Cold War.\n\n\
+             Analysts in Seoul said the pact would complicate South Korea's relations with Moscow for years to come."
+        );
+        assert_eq!(out.title.as_deref(), Some("Putin and Kim Sign Pact"));
+        assert!(out
+            .dropped
+            .iter()
+            .any(|d| d.text == "By Jane Roe" && d.reason == R_LEAD));
+        assert!(out
+            .dropped
+            .iter()
+            .any(|d| d.text == "Seoul weighs arms to Ukraine" && d.reason == R_RELATED_LIST));
+    }
+
+    #[test]
+    fn korean_page_furniture() {
+        let page = "\
+러 외무장관 방북
+정치
+
+러시아 외무장관이 평양을 방문해 북한 외무상과 회담했다. 양측은 협력 강화를 논의했다.
+
+사진=연합뉴스
+
+정부는 이번 방문을 주시하고 있다고 밝혔다.
+
+관련기사
+저작권자 ⓒ 한겨레 무단전재 및 재배포 금지
+";
+        let out = clean(page, None);
+        assert_eq!(
+            out.text,
+            "러시아 외무장관이 평양을 방문해 북한 외무상과 회담했다. 양측은 협력 강화를 논의했다.\n\n정부는 이번 방문을 주시하고 있다고 밝혔다."
+        );
+    }
+
+    #[test]
+    fn plain_prose_is_untouched() {
+        let text = "First paragraph, with a comma.\nThe message said:\nShort line\n\nLast line without punctuation";
+        let out = clean(text, None);
+        assert_eq!(
+            out.text, text,
+            "no evidence of a page capture, no edge rule"
+        );
+        assert!(out.dropped.is_empty());
+        assert_eq!(out.title, None, "first line ends with '.', not a title");
+    }
+
+    #[test]
+    fn whitespace_is_normalised() {
+        let out = clean(
+            "\u{FEFF}  a\u{00A0}b. \r\n\r\n\r\n\tc\u{200B}d.\re\u{3000}f.\n",
+            None,
+        );
+        assert_eq!(out.text, "a b.\n\ncd.\ne f.");
+    }
+
+    #[test]
+    fn never_empties_a_document() {
+        for t in ["Advertisement", "Share\nRead more", "Title Only"] {
+            let out = clean(t, None);
+            assert!(!out.text.is_empty(), "{t:?}");
+            assert!(out.dropped.is_empty());
+        }
+    }
+
+    #[test]
+    fn labels_and_teasers_need_whole_words() {
+        assert_eq!(label_kind("Share | Tweet"), Some(false));
+        assert_eq!(label_kind("RELATED STORIES:"), Some(true));
+        assert_eq!(label_kind("Shareholders"), None);
+        assert_eq!(label_kind("Share prices fell"), None);
+        assert!(is_teaser("A summary. Read the full article here."));
+        assert!(is_teaser("Read more: Putin arrives in Pyongyang"));
+        assert!(!is_teaser("They spread more"));
+        assert!(!is_teaser("He asked them to read more books."));
+    }
+
+    /// Real Korean and English corpora: the cleaner must not eat paragraphs.
+    /// Every dropped line must be short, and the share of dropped text tiny.
+    #[test]
+    fn real_corpora_lose_no_paragraphs() {
+        let mut docs: Vec<(String, String, Option<String>)> = Vec::new();
+        let dir = shared("corpora/nk-newyear-speeches-ko");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        names.sort();
+        assert!(
+            names.len() > 50,
+            "expected the New Year speeches in {}",
+            dir.display()
+        );
+        for p in names {
+            docs.push((
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+                None,
+            ));
+        }
+        for (rel, limit) in [
+            (
+                "corpora/kcna-en-2011-2012/kcna_stories_2011_2012.jsonl",
+                3000,
+            ),
+            (
+                "corpora/ko-court-precedents-sample/precedents_sample.jsonl",
+                600,
+            ),
+        ] {
+            let text = std::fs::read_to_string(shared(rel)).unwrap();
+            for line in text.lines().take(limit) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                docs.push((
+                    format!("{rel}:{}", v["id"]),
+                    v["text"].as_str().unwrap_or("").to_string(),
+                    v["title"].as_str().map(String::from),
+                ));
+            }
+        }
+        let (mut total, mut lost) = (0usize, 0usize);
+        for (name, text, title) in &docs {
+            let out = clean(text, title.as_deref());
+            total += text.len();
+            for d in &out.dropped {
+                // Title lines are kept, as the document's title.
+                if d.reason != R_TITLE && d.reason != R_TITLE_FIRST {
+                    lost += d.text.len();
+                }
+                if std::env::var_os("KORS_SHOW_DROPPED").is_some() {
+                    eprintln!("{name}: {:?} ({})", d.text, d.reason);
+                }
+                assert!(
+                    words(&d.text) <= 30,
+                    "{name}: dropped {:?} ({})",
+                    d.text,
+                    d.reason
+                );
+            }
+            // Every kept line is in the original, in order.
+            let mut rest = text.as_str();
+            for line in out.text.lines().filter(|l| !l.is_empty()) {
+                let at = rest
+                    .find(line.split_whitespace().next().unwrap())
+                    .unwrap_or_else(|| panic!("{name}: line {line:?} not found in order"));
+                rest = &rest[at..];
+            }
+        }
+        assert!(lost * 1000 < total, "dropped {lost} of {total} bytes");
+    }
+}
