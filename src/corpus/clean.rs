@@ -41,8 +41,9 @@
 /// A line removed by the cleaner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dropped {
-    /// 1-based line in the text given to [`clean`] ([`super::prepare`] adds
-    /// the front matter's lines, so for files it is the file's line).
+    /// 1-based line in the text given to [`clean`]; in a [`super::Document`]
+    /// the line in the file (front matter counted), or for JSONL the line
+    /// within the `text` field.
     pub line_no: usize,
     pub text: String,
     pub reason: String,

@@ -62,6 +62,9 @@ pub struct RawDocument {
     pub text: String,
     /// Size of the source: the file's bytes, or the JSONL line's bytes.
     pub bytes: usize,
+    /// Lines of the file before `text` (the front matter block), so that
+    /// line numbers in `text` can be reported as file lines; 0 for JSONL.
+    pub body_line: usize,
 }
 
 impl RawDocument {
@@ -176,11 +179,14 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
     }
     let CleanOutput {
         text,
-        dropped,
+        mut dropped,
         title,
     } = clean::clean(&raw.text, raw.meta.title.as_deref());
     if text.trim().is_empty() {
         return Err(reject("empty document (nothing left after cleaning)"));
+    }
+    for d in &mut dropped {
+        d.line_no += raw.body_line;
     }
     let mut meta = raw.meta;
     if meta.title.is_none() {
@@ -277,6 +283,7 @@ mod tests {
             meta: Meta::default(),
             text: text.into(),
             bytes: text.len(),
+            body_line: 0,
         }
     }
 

@@ -329,6 +329,7 @@ fn read_whole(file: &SourceFile) -> Result<RawDocument, Rejection> {
         meta,
         text: split.body.to_string(),
         bytes: bytes.len(),
+        body_line: split.body_line_offset,
     })
 }
 
@@ -523,6 +524,7 @@ impl JsonlReader {
             meta,
             text: text.clone(),
             bytes: raw.len(),
+            body_line: 0,
         }))
     }
 }

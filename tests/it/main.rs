@@ -1,3 +1,4 @@
 //! The one integration-test crate (a module per area), to keep link time down.
 
 mod cli;
+mod corpus;
