@@ -150,6 +150,32 @@ mod tests {
     }
 
     #[test]
+    fn yaml_bombs_fail_fast() {
+        // Alias expansion ("billion laughs") and deep nesting must end in an
+        // error or a small value, quickly, not in memory exhaustion.
+        let mut bomb = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
+            bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        bomb.push_str("---\nbody");
+        let t = std::time::Instant::now();
+        let r = split(&bomb);
+        assert!(t.elapsed().as_secs() < 5);
+        assert!(r.is_err(), "alias bomb accepted");
+        let deep = format!(
+            "---\ntitle: {}{}\n---\nbody",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        assert!(split(&deep).is_err());
+    }
+
+    #[test]
     fn unclosed_invalid_and_huge_front_matter_are_errors() {
         let e = split("---\ntitle: x\nno closing line\n").unwrap_err();
         assert!(e.reason.contains("never closed"), "{}", e.reason);

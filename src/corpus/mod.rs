@@ -350,6 +350,46 @@ mod tests {
         assert_eq!(doc.passage_text(&doc.passages[0]), doc.text);
     }
 
+    fn check_document(doc: &Document) {
+        let mut prev = 0;
+        for (i, p) in doc.passages.iter().enumerate() {
+            assert_eq!(p.ordinal as usize, i);
+            assert!(p.range.start >= prev && p.range.start < p.range.end);
+            assert!(doc.text.is_char_boundary(p.range.start));
+            assert!(doc.text.is_char_boundary(p.range.end));
+            let t = doc.passage_text(p);
+            assert!(t.split_whitespace().count() <= passage::MAX_WORDS);
+            assert!(t.chars().count() <= passage::MAX_CHARS);
+            assert!(doc.text[prev..p.range.start].trim().is_empty());
+            prev = p.range.end;
+        }
+        assert!(doc.text[prev..].trim().is_empty());
+        assert!(!doc.passages.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prepare_never_panics_on_any_string(s in proptest::prelude::any::<String>()) {
+            if let Ok(doc) = prepare(raw(&s)) {
+                check_document(&doc);
+            }
+        }
+
+        #[test]
+        fn prepare_never_panics_on_texty_strings(
+            s in "([A-Za-z가-힣Жж]{1,12}|[ \\t\\n\\r.!?,:#【】()\"”\u{3000}\u{FEFF}-]|Read more|Share|다\\. |2015\\. 9\\. ){0,600}"
+        ) {
+            if let Ok(doc) = prepare(raw(&s)) {
+                check_document(&doc);
+            }
+        }
+
+        #[test]
+        fn dates_never_panic(s in "[0-9T:+Z. -]{0,40}") {
+            let _ = read::parse_date(&s);
+        }
+    }
+
     #[test]
     fn prepare_uses_jsonl_identity() {
         let mut r = raw("본문입니다. 짧은 문서입니다.");

@@ -111,10 +111,10 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
                 ));
                 continue;
             };
-            let root = given
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from("."));
+            let root = match given.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
             let rel_path = given
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -980,6 +980,29 @@ mod tests {
         assert_eq!((n, over), (18, false));
         assert_eq!(buf, b"{\"text\": \"after\"}\n");
         assert_eq!(read_line_capped(&mut r, &mut buf, 64).unwrap(), (0, false));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Arbitrary bytes as a text file and as a JSONL file: items or
+        /// rejections, never a panic.
+        #[test]
+        fn arbitrary_files_never_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            json in proptest::collection::vec("\\{\"(id|text|date|tags|title)\": ?(\"[a-z가 0-9-]{0,8}\"|[0-9]{1,3}|null|\\[\\]|\\{\\})(, ?\"text\": \"[a-z ]{0,9}\")?\\}\r?", 0..8),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            write(dir.path(), "a.txt", &bytes);
+            write(dir.path(), "b.jsonl", &bytes);
+            write(dir.path(), "c.jsonl", json.join("\n").as_bytes());
+            for f in ["a.txt", "b.jsonl", "c.jsonl"] {
+                for item in read(&source(dir.path(), f)) {
+                    if let Ok(raw) = item {
+                        let _ = crate::corpus::prepare(raw);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
