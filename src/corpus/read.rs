@@ -996,10 +996,8 @@ mod tests {
             write(dir.path(), "b.jsonl", &bytes);
             write(dir.path(), "c.jsonl", json.join("\n").as_bytes());
             for f in ["a.txt", "b.jsonl", "c.jsonl"] {
-                for item in read(&source(dir.path(), f)) {
-                    if let Ok(raw) = item {
-                        let _ = crate::corpus::prepare(raw);
-                    }
+                for raw in read(&source(dir.path(), f)).flatten() {
+                    let _ = crate::corpus::prepare(raw);
                 }
             }
         }
