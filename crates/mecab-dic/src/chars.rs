@@ -134,7 +134,8 @@ pub fn parse_char_bin(file: &Path, data: &[u8]) -> Result<CharProperty, Error> {
             ));
         }
         let t = ci.type_mask();
-        if t & (1 << dt) == 0 || t & !all != 0 {
+        // dt >= 18 has no bit in the mask, so it cannot be among the types
+        if dt >= 18 || t & (1 << dt) == 0 || t & !all != 0 {
             return Err(Error::malformed(
                 file,
                 format!("U+{cp:04X}: type bits {t:#x} do not match categories (default {dt})"),
@@ -361,6 +362,16 @@ pub(crate) mod tests {
         let mut bad = info.clone();
         bad[0x41] = ci(&[1], 2, 0, true, true); // default not among its types
         let e = parse_char_bin(p(), &make_char_bin(NAMES, &bad)).unwrap_err();
+        assert!(e.to_string().contains("type bits"), "{e}");
+
+        // 40 categories: default type 39 cannot be in the 18-bit mask (and
+        // must not overflow the shift)
+        let many: Vec<String> = (0..40).map(|i| format!("C{i}")).collect();
+        let mut many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        many_refs[0] = "DEFAULT";
+        let mut bad = info.clone();
+        bad[0x41] = (1 << 17) | 39 << 18;
+        let e = parse_char_bin(p(), &make_char_bin(&many_refs, &bad)).unwrap_err();
         assert!(e.to_string().contains("type bits"), "{e}");
 
         let mut bad = info.clone();

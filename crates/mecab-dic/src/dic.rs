@@ -458,6 +458,35 @@ pub(crate) mod tests {
         v[..4].copy_from_slice(&m.to_le_bytes());
     }
 
+    /// Corrupting any single byte or cutting the file anywhere gives an
+    /// `Ok` or an `Err`, never a panic.
+    #[test]
+    fn corruption_never_panics() {
+        let good = make_dic(ROWS, 0, 30, 40);
+        let mut errors = 0;
+        for i in 4..good.len() {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut v = good.clone();
+                v[i] ^= x;
+                errors += parse_dic(p(), &v).is_err() as usize;
+            }
+        }
+        for n in 0..good.len() {
+            let mut v = good[..n].to_vec();
+            if n >= 4 {
+                fix_magic(&mut v);
+            }
+            assert!(parse_dic(p(), &v).is_err(), "cut at {n}");
+        }
+        // Many flips land in feature text or unused units and stay valid;
+        // still, a good share must be caught or the checks are not running.
+        assert!(
+            errors * 4 > good.len(),
+            "{errors} errors in {} bytes",
+            good.len()
+        );
+    }
+
     #[test]
     fn errors_name_the_problem() {
         let good = make_dic(ROWS, 0, 30, 40);
