@@ -1,24 +1,447 @@
-//! Text analysis: one tantivy tokenizer for mixed Korean, English and
-//! Russian text. (Stub: the real analyzer lands with issue 2; the interface
-//! below stays.)
+//! Text analysis: one analyzer for mixed Korean, English and Russian text,
+//! used for documents and queries alike.
+//!
+//! Steps: NFKC normalisation with offsets mapped back (`normalize`); lines
+//! that contain Hangul go through the MeCab-compatible lattice over
+//! mecab-ko-dic (`korean`), whose morphemes are filtered the way Lucene's
+//! nori does and whose foreign-letter and number runs are handed to the
+//! script rules; other lines are split into words by script (`script`).
+//! `tokenizer` adapts the result to tantivy.
 
-use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
+pub mod korean;
+pub mod mecab;
+pub mod normalize;
+pub mod script;
+pub mod tokenizer;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use korean::{Lattice, Morpheme, WordRef};
+pub use mecab::write_mecab;
+use normalize::Normalized;
+use script::{Script, WordOutcome};
+pub use tokenizer::KorsTokenizer;
 
 /// Name under which kors's analyzer is registered on every index.
 pub const TOKENIZER_NAME: &str = "kors";
 
 /// Version of the analyzer's output; recorded in the index so that an index
 /// built by a different analyzer is refused.
-pub const ANALYZER_VERSION: u32 = 0;
+pub const ANALYZER_VERSION: u32 = 1;
 
 /// The analyzer used for passage text, titles and queries.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .build()
+pub fn analyzer() -> tantivy::tokenizer::TextAnalyzer {
+    tantivy::tokenizer::TextAnalyzer::from(KorsTokenizer::default())
 }
 
 /// Registers kors's tokenizers on `index`; call on every open/create.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(TOKENIZER_NAME, analyzer());
+}
+
+/// Part-of-speech tags dropped by default, as Lucene's nori does
+/// (KoreanPartOfSpeechStopFilter), plus punctuation.
+fn is_stop_tag(tag: &str) -> bool {
+    tag.starts_with('E')
+        || tag.starts_with('J')
+        || matches!(
+            tag,
+            "IC" | "MAG"
+                | "MAJ"
+                | "MM"
+                | "SP"
+                | "SSC"
+                | "SSO"
+                | "SC"
+                | "SE"
+                | "SF"
+                | "SY"
+                | "XPN"
+                | "XSA"
+                | "XSN"
+                | "XSV"
+                | "UNA"
+                | "NA"
+                | "VSV"
+        )
+}
+
+/// One token, kept or dropped, with everything `kors analyze` shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenReport {
+    /// The indexed term (or, when dropped, the normalised surface).
+    pub text: String,
+    /// Byte range in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// Position among kept tokens; `None` when dropped.
+    pub position: Option<usize>,
+    pub script: Script,
+    /// mecab-ko-dic POS tag (Korean path only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos: Option<String>,
+    pub kept: bool,
+    /// Why a token was dropped, or how a kept one was derived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+impl fmt::Display for TokenReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pos = self
+            .position
+            .map_or_else(|| "-".to_string(), |p| p.to_string());
+        write!(
+            f,
+            "{:<16} {:>6}..{:<6} pos {:>4}  {:<8} {:<10} {}",
+            self.text,
+            self.start,
+            self.end,
+            pos,
+            self.script.as_str(),
+            self.pos.as_deref().unwrap_or(""),
+            if self.kept { "kept" } else { "dropped" },
+        )?;
+        if let Some(note) = self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A kept token as the index sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+}
+
+/// Per-thread analysis state (the lattice's buffers are reused).
+#[derive(Default)]
+pub struct Analyzer {
+    lattice: Lattice,
+    morphs: Vec<Morpheme>,
+}
+
+/// Receives the analyzer's output; `dropped` is called only when asked for.
+trait Sink {
+    fn keep(
+        &mut self,
+        text: String,
+        start: usize,
+        end: usize,
+        script: Script,
+        pos: Option<&str>,
+        note: Option<&'static str>,
+    );
+    fn drop_token(
+        &mut self,
+        _text: &str,
+        _start: usize,
+        _end: usize,
+        _script: Script,
+        _pos: Option<&str>,
+        _note: &'static str,
+    ) {
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The indexed terms of `text`, with positions and original offsets.
+    pub fn terms(&mut self, text: &str, out: &mut Vec<Term>) {
+        struct Terms<'o> {
+            out: &'o mut Vec<Term>,
+            position: usize,
+        }
+        impl Sink for Terms<'_> {
+            fn keep(
+                &mut self,
+                text: String,
+                start: usize,
+                end: usize,
+                _: Script,
+                _: Option<&str>,
+                note: Option<&'static str>,
+            ) {
+                // Compound parts share the compound's first position.
+                let position = if note == Some(COMPOUND_PART_FIRST) {
+                    self.position.saturating_sub(1)
+                } else {
+                    self.position
+                };
+                self.out.push(Term {
+                    text,
+                    start,
+                    end,
+                    position,
+                });
+                if note != Some(COMPOUND_PART_FIRST) {
+                    self.position += 1;
+                }
+            }
+        }
+        let position = out.last().map_or(0, |t| t.position + 1);
+        self.run(text, &mut Terms { out, position });
+    }
+
+    /// Every token, kept or dropped, for `kors analyze`.
+    pub fn explain(&mut self, text: &str) -> Vec<TokenReport> {
+        struct Reports {
+            out: Vec<TokenReport>,
+            position: usize,
+        }
+        impl Sink for Reports {
+            fn keep(
+                &mut self,
+                text: String,
+                start: usize,
+                end: usize,
+                script: Script,
+                pos: Option<&str>,
+                note: Option<&'static str>,
+            ) {
+                let position = if note == Some(COMPOUND_PART_FIRST) {
+                    self.position.saturating_sub(1)
+                } else {
+                    let p = self.position;
+                    self.position += 1;
+                    p
+                };
+                self.out.push(TokenReport {
+                    text,
+                    start,
+                    end,
+                    position: Some(position),
+                    script,
+                    pos: pos.map(str::to_string),
+                    kept: true,
+                    note,
+                });
+            }
+            fn drop_token(
+                &mut self,
+                text: &str,
+                start: usize,
+                end: usize,
+                script: Script,
+                pos: Option<&str>,
+                note: &'static str,
+            ) {
+                self.out.push(TokenReport {
+                    text: text.to_string(),
+                    start,
+                    end,
+                    position: None,
+                    script,
+                    pos: pos.map(str::to_string),
+                    kept: false,
+                    note: Some(note),
+                });
+            }
+        }
+        let mut sink = Reports {
+            out: Vec::new(),
+            position: 0,
+        };
+        self.run(text, &mut sink);
+        sink.out
+    }
+
+    fn run(&mut self, original: &str, sink: &mut dyn Sink) {
+        let norm = Normalized::new(original);
+        let text: &str = &norm.text;
+        let map = |s: usize, e: usize| norm.original_range(s, e);
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            if line.chars().any(script::is_hangul) {
+                self.korean_line(text, line_start, line.len(), &map, sink);
+            } else {
+                script_words(
+                    &text[line_start..line_start + line.len()],
+                    line_start,
+                    &map,
+                    sink,
+                );
+            }
+            line_start += line.len();
+        }
+    }
+
+    fn korean_line(
+        &mut self,
+        text: &str,
+        start: usize,
+        len: usize,
+        map: &dyn Fn(usize, usize) -> (usize, usize),
+        sink: &mut dyn Sink,
+    ) {
+        self.morphs.clear();
+        self.lattice
+            .analyze(&text[start..start + len], start, &mut self.morphs);
+        for m in &self.morphs {
+            emit_morpheme(text, m, map, sink);
+        }
+    }
+}
+
+/// Marks a compound's first part, which shares the compound's position so
+/// that phrase queries match both the whole and its parts.
+const COMPOUND_PART_FIRST: &str = "compound part";
+const COMPOUND_PART: &str = "compound part ";
+
+fn emit_morpheme(
+    text: &str,
+    m: &Morpheme,
+    map: &dyn Fn(usize, usize) -> (usize, usize),
+    sink: &mut dyn Sink,
+) {
+    let surface = &text[m.start..m.end];
+    let (os, oe) = map(m.start, m.end);
+    let feats = m.word.features();
+    let tag_full = feats.first().copied().unwrap_or("*");
+    let tag = tag_full.split('+').next().unwrap_or(tag_full);
+    match tag {
+        // Foreign letters and numbers follow the script rules.
+        "SL" | "SN" | "SH" => {
+            script_words(surface, m.start, map, sink);
+            return;
+        }
+        _ => {}
+    }
+    let typ = feats.get(4).copied().unwrap_or("*");
+    let expression = feats.get(7).copied().unwrap_or("*");
+    let parts = if matches!(typ, "Inflect" | "Compound" | "Preanalysis") {
+        parse_expression(expression)
+    } else {
+        None
+    };
+    match (typ, parts) {
+        ("Compound", Some(parts)) => {
+            if is_stop_tag(tag) {
+                sink.drop_token(surface, os, oe, Script::Hangul, Some(tag_full), "stop tag");
+                return;
+            }
+            sink.keep(
+                surface.to_string(),
+                os,
+                oe,
+                Script::Hangul,
+                Some(tag_full),
+                Some("compound"),
+            );
+            // Parts get offsets inside the surface where they spell it out.
+            let mut cursor = m.start;
+            for (i, (part, ptag)) in parts.iter().enumerate() {
+                let (ps, pe) = match text[cursor..m.end].find(part) {
+                    Some(off) if !part.is_empty() => {
+                        let s = cursor + off;
+                        cursor = s + part.len();
+                        map(s, s + part.len())
+                    }
+                    _ => (os, oe),
+                };
+                let note = if i == 0 {
+                    COMPOUND_PART_FIRST
+                } else {
+                    COMPOUND_PART
+                };
+                if is_stop_tag(ptag) {
+                    sink.drop_token(part, ps, pe, Script::Hangul, Some(ptag), "stop tag");
+                } else {
+                    sink.keep(
+                        part.to_string(),
+                        ps,
+                        pe,
+                        Script::Hangul,
+                        Some(ptag),
+                        Some(note),
+                    );
+                }
+            }
+        }
+        (_, Some(parts)) => {
+            // Inflected forms: index the stems the expression spells out
+            // (갔다 → 가/VV), each over the whole surface.
+            for (part, ptag) in parts {
+                if is_stop_tag(ptag) {
+                    sink.drop_token(part, os, oe, Script::Hangul, Some(ptag), "stop tag");
+                } else {
+                    sink.keep(
+                        part.to_string(),
+                        os,
+                        oe,
+                        Script::Hangul,
+                        Some(ptag),
+                        Some("stem"),
+                    );
+                }
+            }
+        }
+        _ => {
+            if is_stop_tag(tag) {
+                sink.drop_token(surface, os, oe, Script::Hangul, Some(tag_full), "stop tag");
+            } else {
+                sink.keep(
+                    surface.to_string(),
+                    os,
+                    oe,
+                    Script::Hangul,
+                    Some(tag_full),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// ko-dic's expression field: `가/VV/*+았/EP/*` → [(가, VV), (았, EP)].
+fn parse_expression(expr: &str) -> Option<Vec<(&str, &str)>> {
+    if expr == "*" || expr.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in expr.split('+') {
+        let mut f = part.split('/');
+        let surface = f.next()?;
+        let tag = f.next()?;
+        if surface.is_empty() {
+            return None;
+        }
+        parts.push((surface, tag));
+    }
+    Some(parts)
+}
+
+fn script_words(
+    text: &str,
+    base: usize,
+    map: &dyn Fn(usize, usize) -> (usize, usize),
+    sink: &mut dyn Sink,
+) {
+    script::words(text, |s, e, sc| {
+        let word = &text[s..e];
+        let (os, oe) = map(base + s, base + e);
+        match sc {
+            Script::Han => {
+                sink.keep(word.to_string(), os, oe, sc, None, None);
+            }
+            _ => match script::normalize_word(word, sc) {
+                WordOutcome::Keep(t) => sink.keep(t, os, oe, sc, None, None),
+                WordOutcome::Stop => sink.drop_token(word, os, oe, sc, None, "stop word"),
+            },
+        }
+    });
+}
+
+/// `kors analyze`: every token of `text`, kept or dropped.
+pub fn explain(text: &str) -> Vec<TokenReport> {
+    Analyzer::new().explain(text)
 }

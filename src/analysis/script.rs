@@ -1,0 +1,197 @@
+//! Scripts other than Hangul: splitting into words and normalising each
+//! word by its script (English stemming and stop words, Russian stemming,
+//! numbers kept, Hanja one character a token).
+
+use frostem::{Algorithm, Stemmer};
+use serde::Serialize;
+
+/// The script a token was written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    Hangul,
+    Latin,
+    Cyrillic,
+    Han,
+    Number,
+    Other,
+}
+
+impl Script {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Script::Hangul => "hangul",
+            Script::Latin => "latin",
+            Script::Cyrillic => "cyrillic",
+            Script::Han => "han",
+            Script::Number => "number",
+            Script::Other => "other",
+        }
+    }
+}
+
+pub fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}')
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// The script of one word character (letters, digits, marks).
+pub fn script_of(c: char) -> Script {
+    match c {
+        _ if c.is_ascii_digit() => Script::Number,
+        'a'..='z' | 'A'..='Z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => Script::Latin,
+        '\u{400}'..='\u{52F}'
+        | '\u{1C80}'..='\u{1C8F}'
+        | '\u{2DE0}'..='\u{2DFF}'
+        | '\u{A640}'..='\u{A69F}' => Script::Cyrillic,
+        _ if is_hangul(c) => Script::Hangul,
+        _ if is_han(c) => Script::Han,
+        _ if c.is_numeric() => Script::Number,
+        _ => Script::Other,
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Lucene's English stop words (EnglishAnalyzer's default set).
+const ENGLISH_STOP: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// What became of one word.
+pub enum WordOutcome {
+    Keep(String),
+    Stop,
+}
+
+/// Normalises one word written in `script` (already NFKC).
+pub fn normalize_word(word: &str, script: Script) -> WordOutcome {
+    match script {
+        Script::Latin => {
+            let lower = word.to_lowercase();
+            if ENGLISH_STOP.contains(&lower.as_str()) {
+                return WordOutcome::Stop;
+            }
+            let stemmer = Stemmer::new(Algorithm::English);
+            WordOutcome::Keep(stemmer.stem(&lower).into_owned())
+        }
+        Script::Cyrillic => {
+            let lower = word.to_lowercase().replace('ё', "е");
+            let stemmer = Stemmer::new(Algorithm::Russian);
+            WordOutcome::Keep(stemmer.stem(&lower).into_owned())
+        }
+        _ => WordOutcome::Keep(word.to_lowercase()),
+    }
+}
+
+/// Splits `text` (no Hangul handling: the caller routes Hangul to the
+/// morphological analyser) into words: runs of letters and digits of one
+/// script, digits joining the letters they touch (G20, 2024년 is Korean's
+/// business), each Han character alone. Calls `emit(start, end, script)`
+/// with byte offsets relative to `text`. An English possessive `'s` is
+/// skipped.
+pub fn words(text: &str, mut emit: impl FnMut(usize, usize, Script)) {
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let first = script_of(c);
+        if first == Script::Han {
+            emit(start, start + c.len_utf8(), Script::Han);
+            continue;
+        }
+        let mut script = first;
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, n)) = iter.peek() {
+            if !is_word_char(n) {
+                break;
+            }
+            let s = script_of(n);
+            let joins = s == script
+                || s == Script::Number
+                || script == Script::Number && s != Script::Han
+                || unicode_normalization::char::is_combining_mark(n);
+            if !joins || s == Script::Han {
+                break;
+            }
+            if script == Script::Number && s != Script::Number {
+                script = s;
+            }
+            end = i + n.len_utf8();
+            iter.next();
+        }
+        emit(start, end, script);
+        // Possessive: skip "'s" / "’s" right after a Latin word.
+        if script == Script::Latin {
+            let rest = &text[end..];
+            for apos in ["'s", "’s"] {
+                if let Some(after) = rest.strip_prefix(apos) {
+                    if !after.starts_with(is_word_char) {
+                        while iter.peek().is_some_and(|&(i, _)| i < end + apos.len()) {
+                            iter.next();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<(&str, Script)> {
+        let mut v = Vec::new();
+        words(text, |s, e, sc| v.push((&text[s..e], sc)));
+        v
+    }
+
+    #[test]
+    fn splits_by_script_and_skips_possessive() {
+        assert_eq!(
+            split("Russia’s G20 talks, Путин 2024 露"),
+            vec![
+                ("Russia", Script::Latin),
+                ("G20", Script::Latin),
+                ("talks", Script::Latin),
+                ("Путин", Script::Cyrillic),
+                ("2024", Script::Number),
+                ("露", Script::Han),
+            ]
+        );
+    }
+
+    #[test]
+    fn english_stems_and_stops() {
+        assert!(matches!(
+            normalize_word("The", Script::Latin),
+            WordOutcome::Stop
+        ));
+        match normalize_word("Tankers", Script::Latin) {
+            WordOutcome::Keep(s) => assert_eq!(s, "tanker"),
+            WordOutcome::Stop => panic!("tankers is not a stop word"),
+        }
+    }
+
+    #[test]
+    fn russian_stems() {
+        let a = match normalize_word("Путина", Script::Cyrillic) {
+            WordOutcome::Keep(s) => s,
+            WordOutcome::Stop => unreachable!(),
+        };
+        let b = match normalize_word("Путин", Script::Cyrillic) {
+            WordOutcome::Keep(s) => s,
+            WordOutcome::Stop => unreachable!(),
+        };
+        assert_eq!(a, b);
+    }
+}
