@@ -17,14 +17,18 @@
 //!    "Share", "Tweet | Email", "Advertisement", "Related Articles",
 //!    "You may also like", "관련기사", "공유하기", ... — is dropped. Below a
 //!    "Related ..." label in the second half of the text, a short list of
-//!    headlines (≤ 20 lines of ≤ 25 words) is dropped with it.
+//!    headlines (≤ 20 lines of ≤ 25 words) is dropped with it. Tag lists
+//!    ("Tags: Russia, DPRK", "Filed under ...", "태그:") count as labels.
 //! 4. **Teasers** (anywhere): a line ending in "Read the full article
 //!    (here)", "Read more", "Continue reading", "전문 보기", ..., or starting
 //!    with "Read more:"/"See also:", is a link to elsewhere and is dropped.
 //! 5. **Credits** (anywhere): a short line starting "Image:", "Photo:",
 //!    "Photo by", "Illustration:", "Credit:", "사진=", ... is dropped.
-//! 6. **Copyright** (anywhere): a short line starting "©"/"ⓒ"/"Copyright",
-//!    or saying "All rights reserved"/"무단전재"/"재배포 금지", is dropped.
+//! 6. **Copyright** (anywhere): a short line saying "All rights
+//!    reserved"/"무단전재"/"재배포 금지", or starting "©", or "Copyright"
+//!    with a sign or a year, or "ⓒ"/"(c)" with a year or a bare short name,
+//!    is dropped. (ⓒ and (c) alone are not enough: Korean legal text uses
+//!    ⓐ ⓑ ⓒ to enumerate.)
 //! 7. **Edges**, only when rules 2–6 found evidence that this is a page
 //!    capture (a label, teaser, credit or copyright line, or the title
 //!    standing twice): short lines without sentence punctuation (≤ 8 words,
@@ -221,6 +225,21 @@ const TEASER_STARTS: &[&str] = &[
     "related:",
 ];
 
+/// Line starts of tag/category lists (with at most 20 words).
+const TAG_STARTS: &[&str] = &[
+    "tags:",
+    "tagged:",
+    "tagged with",
+    "topics:",
+    "filed under",
+    "categories:",
+    "category:",
+    "keywords:",
+    "태그:",
+    "키워드:",
+    "#태그",
+];
+
 /// Line starts of credits (with at most 25 words).
 const CREDIT_STARTS: &[&str] = &[
     "image:",
@@ -399,6 +418,13 @@ fn is_teaser(line: &str) -> bool {
     }) || (words(line) <= 25 && TEASER_STARTS.iter().any(|t| lower.starts_with(t)))
 }
 
+fn is_tag_list(line: &str) -> bool {
+    words(line) <= 20 && {
+        let lower = line.to_lowercase();
+        TAG_STARTS.iter().any(|t| lower.starts_with(t))
+    }
+}
+
 fn is_credit(line: &str) -> bool {
     if words(line) > 25 {
         return false;
@@ -407,22 +433,54 @@ fn is_credit(line: &str) -> bool {
     CREDIT_STARTS.iter().any(|t| lower.starts_with(t))
 }
 
+fn starts_with_year(s: &str) -> bool {
+    let b = s.trim_start().as_bytes();
+    b.len() >= 4
+        && (b.starts_with(b"19") || b.starts_with(b"20"))
+        && b[..4].iter().all(u8::is_ascii_digit)
+}
+
 fn is_copyright(line: &str) -> bool {
-    if words(line) > 30 {
+    let w = words(line);
+    if w > 30 {
         return false;
     }
     let lower = line.to_lowercase();
-    lower.starts_with('©')
-        || lower.starts_with('ⓒ')
-        || lower.starts_with("copyright ")
-        || lower.starts_with("(c) ")
-        || lower.contains("all rights reserved")
-        || lower.contains("무단전재")
-        || lower.contains("무단 전재")
-        || lower.contains("재배포 금지")
-        || lower.contains("재배포금지")
-        || (lower.contains("저작권자")
-            && (lower.contains('©') || lower.contains('ⓒ') || lower.contains("(c)")))
+    if [
+        "all rights reserved",
+        "무단전재",
+        "무단 전재",
+        "재배포 금지",
+        "재배포금지",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+    {
+        return true;
+    }
+    let signed = lower.contains('©') || lower.contains('ⓒ') || lower.contains("(c)");
+    if lower.contains("저작권자") && signed {
+        return true;
+    }
+    // "Copyright" starting a sentence about copyright law is prose: ask for
+    // a sign or a year, and brevity.
+    if let Some(rest) = lower.strip_prefix("copyright") {
+        let rest = rest.trim_start_matches([' ', '©', ':']);
+        return w <= 12 && (signed || starts_with_year(rest));
+    }
+    if let Some(rest) = lower.strip_prefix('©') {
+        return w <= 12 || starts_with_year(rest);
+    }
+    // ⓒ and (c) also enumerate items ("ⓒ : ⓐ - ⓑ = ...", "(c) the parties
+    // shall ..."): only a year or a bare short name after them counts.
+    if let Some(rest) = lower
+        .strip_prefix('ⓒ')
+        .or_else(|| lower.strip_prefix("(c)"))
+    {
+        return starts_with_year(rest)
+            || (w <= 4 && !ends_punctuated(rest) && !rest.contains([':', '=']));
+    }
+    false
 }
 
 /// A short line that reads as a label rather than prose (rule 7).
@@ -510,6 +568,7 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
                 Some(R_RELATED)
             }
             Some(false) => Some(R_LABEL),
+            None if is_tag_list(l) => Some(R_LABEL),
             None if is_teaser(l) => Some(R_TEASER),
             None if is_credit(l) => Some(R_CREDIT),
             None if is_copyright(l) => Some(R_COPYRIGHT),
@@ -721,6 +780,8 @@ Advertisement
 
 Seoul summoned the Russian ambassador the next day. Continue reading
 
+Tags: Russia, North Korea, treaty
+
 © 2024 Example News. All rights reserved.
 Recommended for you
 Seoul weighs arms to Ukraine
@@ -796,6 +857,29 @@ Why the treaty matters?
     }
 
     #[test]
+    fn copyright_lines_but_not_enumerations() {
+        for yes in [
+            "© 2024 Example News. All rights reserved.",
+            "Copyright © The Hankyoreh",
+            "Copyright 2024 Yonhap",
+            "ⓒ 한겨레",
+            "ⓒ 2024 연합뉴스",
+            "(c) 2023 Example Media",
+            "<저작권자(c)연합뉴스. 무단전재-재배포금지.>",
+        ] {
+            assert!(is_copyright(yes), "{yes}");
+        }
+        for no in [
+            "ⓒ : ⓐ - ⓑ = 209,777,635,978원 - 97,256,111,600원 = 112,521,524,378원",
+            "(c) the parties shall notify each other in writing.",
+            "ⓒ 피고가 원고에게 지급하여야 할 금액은 다음과 같다.",
+            "Copyright law protects the expression of ideas.",
+        ] {
+            assert!(!is_copyright(no), "{no}");
+        }
+    }
+
+    #[test]
     fn labels_and_teasers_need_whole_words() {
         assert_eq!(label_kind("Share | Tweet"), Some(false));
         assert_eq!(label_kind("RELATED STORIES:"), Some(true));
@@ -811,7 +895,9 @@ Why the treaty matters?
     /// Every dropped line must be short, and the share of dropped text tiny.
     #[test]
     fn real_corpora_lose_no_paragraphs() {
-        let mut docs: Vec<(String, String, Option<String>)> = Vec::new();
+        // (name, text, title, whether only title lines may go: the JSONL
+        // corpora are clean exports, not page captures)
+        let mut docs: Vec<(String, String, Option<String>, bool)> = Vec::new();
         let dir = shared("corpora/nk-newyear-speeches-ko");
         let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
@@ -829,6 +915,7 @@ Why the treaty matters?
                 p.display().to_string(),
                 std::fs::read_to_string(&p).unwrap(),
                 None,
+                false,
             ));
         }
         for (rel, limit) in [
@@ -848,11 +935,12 @@ Why the treaty matters?
                     format!("{rel}:{}", v["id"]),
                     v["text"].as_str().unwrap_or("").to_string(),
                     v["title"].as_str().map(String::from),
+                    true,
                 ));
             }
         }
         let (mut total, mut lost) = (0usize, 0usize);
-        for (name, text, title) in &docs {
+        for (name, text, title, only_titles) in &docs {
             let out = clean(text, title.as_deref());
             total += text.len();
             for d in &out.dropped {
@@ -864,7 +952,7 @@ Why the treaty matters?
                     eprintln!("{name}: {:?} ({})", d.text, d.reason);
                 }
                 assert!(
-                    words(&d.text) <= 30,
+                    words(&d.text) <= 30 && (!only_titles || d.reason == R_TITLE),
                     "{name}: dropped {:?} ({})",
                     d.text,
                     d.reason
