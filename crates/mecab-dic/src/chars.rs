@@ -167,10 +167,12 @@ pub fn parse_char_bin(file: &Path, data: &[u8]) -> Result<CharProperty, Error> {
 }
 
 impl CharProperty {
-    /// Category names of a code point, its default category first.
+    /// Category names of a code point, its default category first (ids
+    /// without a name, possible only for a `ci` not taken from `self.info`,
+    /// are left out).
     pub fn categories(&self, ci: CharInfo, primary_only: bool) -> Vec<&str> {
         let dt = ci.default_type();
-        let mut v = vec![self.names[dt].as_str()];
+        let mut v: Vec<&str> = self.names.get(dt).map(String::as_str).into_iter().collect();
         if !primary_only {
             v.extend(
                 (0..self.names.len())
