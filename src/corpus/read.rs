@@ -186,6 +186,7 @@ pub fn read(file: &SourceFile) -> Reader {
                 done: false,
                 line_no: 0,
                 offset: 0,
+                first_content: true,
                 buf: Vec::new(),
             }),
         },
@@ -340,6 +341,8 @@ struct JsonlReader {
     line_no: usize,
     /// Byte offset of the next line in the file.
     offset: u64,
+    /// No non-blank line seen yet.
+    first_content: bool,
     buf: Vec<u8>,
 }
 
@@ -440,6 +443,17 @@ impl JsonlReader {
                     "UTF-16 JSONL is not supported; convert the file to UTF-8",
                 )));
             }
+            if self.first_content && buf.trim_ascii_start().starts_with(b"[") {
+                // A pretty-printed JSON array would give one rejection per
+                // line; say what it is once instead.
+                self.done = true;
+                return Some(Err(self.reject(
+                    "this is a JSON array, not JSON Lines (one JSON object per line)",
+                )));
+            }
+            if !buf.trim_ascii().is_empty() {
+                self.first_content = false;
+            }
             let item = self.parse_line(&buf, line_start);
             self.buf = buf;
             if let Some(item) = item {
@@ -529,6 +543,16 @@ impl JsonlReader {
     }
 }
 
+/// "expected a string" message, with a hint for YAML's unquoted numbers.
+fn not_a_string(v: &Value) -> String {
+    match v {
+        Value::Number(_) | Value::Bool(_) => {
+            format!("expected a string, got {} (put it in quotes)", kind_of(v))
+        }
+        _ => format!("expected a string, got {}", kind_of(v)),
+    }
+}
+
 fn kind_of(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
@@ -549,10 +573,7 @@ pub fn meta_from_fields(fields: &Map<String, Value>) -> Result<Meta, (String, St
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
-            Some(other) => Err(err(
-                field,
-                format!("expected a string, got {}", kind_of(other)),
-            )),
+            Some(other) => Err(err(field, not_a_string(other))),
         }
     };
     let id = match fields.get("id") {
@@ -606,7 +627,7 @@ pub fn meta_from_fields(fields: &Map<String, Value>) -> Result<Meta, (String, St
                     other => {
                         return Err(err(
                             "tags",
-                            format!("item {} should be a string, got {}", i + 1, kind_of(other)),
+                            format!("item {}: {}", i + 1, not_a_string(other)),
                         ))
                     }
                 }
@@ -700,10 +721,13 @@ pub fn parse_date(s: &str) -> Result<time::Date, String> {
             }
         }
     }
+    // YAML timestamps may put a space before the zone.
+    if t.get(i) == Some(&b' ') && t.len() > i + 1 {
+        i += 1;
+    }
     match &t[i..] {
         [] | [b'Z'] | [b'z'] => Ok(date),
-        [b'+' | b'-', ..] => {
-            let off = &t[i + 1..];
+        [b'+' | b'-', off @ ..] => {
             let ok = off.len() == 5
                 && off[2] == b':'
                 && off[..2].iter().chain(&off[3..]).all(u8::is_ascii_digit);
@@ -754,6 +778,7 @@ mod tests {
         assert_eq!(parse_date("2024-06-19T23:30:00+09:00").unwrap(), d);
         assert_eq!(parse_date("2024-06-19T23:30:00.123Z").unwrap(), d);
         assert_eq!(parse_date("2024-06-19 08:00").unwrap(), d);
+        assert_eq!(parse_date("2024-06-19 10:00:00 +09:00").unwrap(), d);
         for bad in [
             "2024-13-01",
             "2023-02-29",
@@ -1001,6 +1026,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn json_array_file_is_one_rejection() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "arr.jsonl",
+            b"\n[\n  {\"text\": \"a\"},\n  {\"text\": \"b\"}\n]\n",
+        );
+        let items: Vec<_> = read(&source(dir.path(), "arr.jsonl")).collect();
+        assert_eq!(items.len(), 1);
+        let e = items[0].as_ref().unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.reason.contains("JSON array"), "{e}");
     }
 
     #[test]
