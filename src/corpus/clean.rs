@@ -22,8 +22,10 @@
 //! 4. **Teasers** (anywhere): a line ending in "Read the full article
 //!    (here)", "Read more", "Continue reading", "전문 보기", ..., or starting
 //!    with "Read more:"/"See also:", is a link to elsewhere and is dropped.
+//!    So do breadcrumb trails ("Home > News > Politics").
 //! 5. **Credits** (anywhere): a short line starting "Image:", "Photo:",
-//!    "Photo by", "Illustration:", "Credit:", "사진=", ... is dropped.
+//!    "Photo by", "Illustration:", "Credit:", "사진=", ... is dropped, and so
+//!    is a line that is only a Markdown/HTML image (`![alt](src)`).
 //! 6. **Copyright** (anywhere): a short line saying "All rights
 //!    reserved"/"무단전재"/"재배포 금지", or starting "©", or "Copyright"
 //!    with a sign or a year, or "ⓒ"/"(c)" with a year or a bare short name,
@@ -69,6 +71,7 @@ const R_RELATED_LIST: &str = "listed under a \"Related ...\" label";
 const R_LABEL: &str = "page label (share/ad/navigation)";
 const R_TEASER: &str = "teaser linking to the full article";
 const R_CREDIT: &str = "image/photo credit";
+const R_IMAGE: &str = "image without text";
 const R_COPYRIGHT: &str = "copyright notice";
 const R_LEAD: &str = "short line without sentence punctuation before the first paragraph";
 const R_TAIL: &str = "short line without sentence punctuation after the last paragraph";
@@ -401,6 +404,22 @@ fn label_kind(line: &str) -> Option<bool> {
     any.then_some(false)
 }
 
+/// A breadcrumb trail: "Home > News > Politics", "홈 > 정치".
+fn is_breadcrumb(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    words(line) <= 12
+        && (lower.starts_with("home") || lower.starts_with('홈'))
+        && lower.contains(['>', '»', '›', '/'])
+        && !ends_punctuated(line)
+}
+
+/// A line that is only a Markdown or HTML image: `![alt](src)`, `<img ...>`.
+fn is_image_only(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("![") && t.ends_with(')') && t.contains("](") && !t[2..].contains("!["))
+        || (t.to_ascii_lowercase().starts_with("<img") && t.ends_with('>'))
+}
+
 fn is_teaser(line: &str) -> bool {
     let lower = line.to_lowercase();
     let trimmed = lower.trim_end_matches(|c: char| {
@@ -568,7 +587,8 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
                 Some(R_RELATED)
             }
             Some(false) => Some(R_LABEL),
-            None if is_tag_list(l) => Some(R_LABEL),
+            None if is_tag_list(l) || is_breadcrumb(l) => Some(R_LABEL),
+            None if is_image_only(l) => Some(R_IMAGE),
             None if is_teaser(l) => Some(R_TEASER),
             None if is_credit(l) => Some(R_CREDIT),
             None if is_copyright(l) => Some(R_COPYRIGHT),
@@ -760,6 +780,7 @@ mod tests {
     fn rules_are_general_not_seed_strings() {
         let page = "\
 Putin and Kim Sign Pact
+Home > World > Asia
 World News
 
 Putin and Kim Sign Pact
@@ -773,6 +794,8 @@ Share | Tweet | Email
 Russia and North Korea signed a mutual defence treaty in Pyongyang on Wednesday, the first of its kind since the Cold War.
 
 Photo: Reuters/Kim Pil
+
+![Putin and Kim in Pyongyang](https://example.org/img/putin-kim.jpg)
 
 Analysts in Seoul said the pact would complicate South Korea's relations with Moscow for years to come.
 
@@ -928,9 +951,9 @@ Why the treaty matters?
                 600,
             ),
         ] {
-            let text = std::fs::read_to_string(shared(rel)).unwrap();
-            for line in text.lines().take(limit) {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let file = std::io::BufReader::new(std::fs::File::open(shared(rel)).unwrap());
+            for line in std::io::BufRead::lines(file).take(limit) {
+                let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
                 docs.push((
                     format!("{rel}:{}", v["id"]),
                     v["text"].as_str().unwrap_or("").to_string(),

@@ -479,12 +479,11 @@ mod tests {
                 300,
             ),
         ] {
-            let file = std::fs::read_to_string(shared(rel)).unwrap();
-            let docs: Vec<String> = file
-                .lines()
+            let file = std::io::BufReader::new(std::fs::File::open(shared(rel)).unwrap());
+            let docs: Vec<String> = std::io::BufRead::lines(file)
                 .take(n)
                 .map(|l| {
-                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    let v: serde_json::Value = serde_json::from_str(&l.unwrap()).unwrap();
                     crate::corpus::clean::clean(
                         v["text"].as_str().unwrap_or(""),
                         v["title"].as_str(),
