@@ -34,7 +34,10 @@ fn main() {
     let lex = zstd_read(&src.join("lex.csv.zst"));
     fs::write(work.join("lex.csv"), lex).unwrap();
     // matrix: stored as MeCab's matrix.bin; the builder reads matrix.def text.
-    write_matrix_def(&zstd_read(&src.join("matrix.bin.zst")), &work.join("matrix.def"));
+    write_matrix_def(
+        &zstd_read(&src.join("matrix.bin.zst")),
+        &work.join("matrix.def"),
+    );
     fs::copy(src.join("char.def"), work.join("char.def")).unwrap();
     fs::copy(src.join("unk.def"), work.join("unk.def")).unwrap();
 
@@ -53,7 +56,8 @@ fn main() {
 fn zstd_read(path: &Path) -> Vec<u8> {
     let file = fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut dec = zstd::stream::read::Decoder::new(file).unwrap();
-    dec.set_parameter(zstd::stream::raw::DParameter::WindowLogMax(31)).unwrap();
+    dec.set_parameter(zstd::stream::raw::DParameter::WindowLogMax(31))
+        .unwrap();
     let mut buf = Vec::new();
     dec.read_to_end(&mut buf).unwrap();
     buf

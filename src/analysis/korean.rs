@@ -127,8 +127,15 @@ struct Node {
     /// Best path cost up to and including this node.
     total: i64,
     prev: u32,
-    /// Next node ending at the same position (MeCab's `enext`).
-    enext: u32,
+}
+
+/// A node in the list of nodes ending at one position, kept contiguous so
+/// the connect loop reads it without chasing pointers.
+#[derive(Clone, Copy)]
+struct EndRef {
+    right_id: u16,
+    node: u32,
+    total: i64,
 }
 
 const NIL: u32 = u32::MAX;
@@ -140,9 +147,12 @@ pub struct Lattice {
     info: Vec<CharInfo>,
     byte_at: Vec<usize>,
     nodes: Vec<Node>,
-    end_head: Vec<u32>,
-    /// Nodes found by one lookup, in MeCab's `bnext` order once reversed.
-    pending: Vec<Node>,
+    /// Nodes ending at each char position, oldest first.
+    ends: Vec<Vec<EndRef>>,
+    /// Per left id: (stamp of the lookup it was computed for, best cost,
+    /// best node).
+    best_by_left: Vec<(u32, i64, u32)>,
+    stamp: u32,
     path: Vec<u32>,
 }
 
@@ -190,8 +200,12 @@ impl Lattice {
         let (lo, hi) = (lead, n_total - trail);
 
         self.nodes.clear();
-        self.end_head.clear();
-        self.end_head.resize(n_total + 1, NIL);
+        for list in self.ends.iter_mut().take(n_total + 1) {
+            list.clear();
+        }
+        if self.ends.len() < n_total + 1 {
+            self.ends.resize_with(n_total + 1, Vec::new);
+        }
         // BOS
         self.nodes.push(Node {
             pos: lo as u32,
@@ -203,19 +217,53 @@ impl Lattice {
             word: WordRef::Unknown(u32::MAX),
             total: 0,
             prev: NIL,
-            enext: NIL,
         });
-        self.end_head[lo] = 0;
+        self.ends[lo].push(EndRef {
+            right_id: 0,
+            node: 0,
+            total: 0,
+        });
 
         let matrix = &dict.connection_cost_matrix;
+        let left_ids = matrix.backward_size as usize;
+        if self.best_by_left.len() != left_ids || self.stamp > u32::MAX - (hi as u32) - 1 {
+            self.best_by_left.clear();
+            self.best_by_left.resize(left_ids, (0, 0, NIL));
+            self.stamp = 0;
+        }
         for pos in lo..hi {
-            if self.end_head[pos] == NIL {
+            if self.ends[pos].is_empty() {
                 continue;
             }
+            let first = self.nodes.len();
             self.lookup(dict, table, pos, hi);
+            self.stamp += 1;
             // Connect in MeCab's order: the node found last is connected (and
-            // inserted into its end list) first.
-            while let Some(mut r) = self.pending.pop() {
+            // put at the head of its end list) first.
+            for i in (first..self.nodes.len()).rev() {
+                let r = self.nodes[i];
+                // The best left neighbour depends only on the right node's
+                // left id (the space penalty is added after), so it is found
+                // once per distinct left id at this position.
+                let slot = &mut self.best_by_left[r.left_id as usize];
+                let (best, best_node) = if slot.0 == self.stamp {
+                    (slot.1, slot.2)
+                } else {
+                    let row = matrix.row(r.left_id as u32);
+                    let mut best = i64::MAX;
+                    let mut best_node = NIL;
+                    // MeCab walks its end list newest first and keeps the
+                    // first of equal costs.
+                    for e in self.ends[pos].iter().rev() {
+                        let cost = e.total + row[e.right_id as usize] as i64;
+                        if cost < best {
+                            best = cost;
+                            best_node = e.node;
+                        }
+                    }
+                    *slot = (self.stamp, best, best_node);
+                    (best, best_node)
+                };
                 let penalty = if r.begin > r.pos {
                     match r.word {
                         WordRef::Known(id) => kors_dict::space_penalty(id),
@@ -224,41 +272,28 @@ impl Lattice {
                 } else {
                     0
                 };
-                let local = r.word_cost as i64 + penalty as i64;
-                let mut best = i64::MAX;
-                let mut best_node = NIL;
-                let mut l = self.end_head[pos];
-                while l != NIL {
-                    let ln = &self.nodes[l as usize];
-                    let cost =
-                        ln.total + matrix.cost(ln.right_id as u32, r.left_id as u32) as i64 + local;
-                    if cost < best {
-                        best = cost;
-                        best_node = l;
-                    }
-                    l = ln.enext;
-                }
-                r.total = best;
-                r.prev = best_node;
-                let idx = self.nodes.len() as u32;
-                r.enext = self.end_head[r.end as usize];
-                self.end_head[r.end as usize] = idx;
-                self.nodes.push(r);
+                let total = best + r.word_cost as i64 + penalty as i64;
+                let node = &mut self.nodes[i];
+                node.total = total;
+                node.prev = best_node;
+                self.ends[r.end as usize].push(EndRef {
+                    right_id: r.right_id,
+                    node: i as u32,
+                    total,
+                });
             }
         }
 
         // EOS
+        let row = matrix.row(0);
         let mut best = i64::MAX;
         let mut best_node = NIL;
-        let mut l = self.end_head[hi];
-        while l != NIL {
-            let ln = &self.nodes[l as usize];
-            let cost = ln.total + matrix.cost(ln.right_id as u32, 0) as i64;
+        for e in self.ends[hi].iter().rev() {
+            let cost = e.total + row[e.right_id as usize] as i64;
             if cost < best {
                 best = cost;
-                best_node = l;
+                best_node = e.node;
             }
-            l = ln.enext;
         }
         self.path.clear();
         let mut cur = best_node;
@@ -279,9 +314,9 @@ impl Lattice {
     /// MeCab's `Tokenizer::lookup` at char `pos`: skip spaces, then every
     /// dictionary word starting there, then unknown-word candidates by the
     /// character category's invoke/group/length rules. Results go to
-    /// `self.pending` in the order MeCab creates them.
+    /// `self.nodes` in the order MeCab creates them.
     fn lookup(&mut self, dict: &Dictionary, table: &CharTable, pos: usize, hi: usize) {
-        self.pending.clear();
+        let first = self.nodes.len();
         let mut begin = pos;
         while begin < hi && self.info[begin].mask & table.space_bit != 0 {
             begin += 1;
@@ -300,7 +335,6 @@ impl Lattice {
             word,
             total: 0,
             prev: NIL,
-            enext: NIL,
         };
 
         for (entries, len) in dict
@@ -316,7 +350,7 @@ impl Lattice {
                 let cost = i16::from_le_bytes([e[4], e[5]]) as i32;
                 let left = u16::from_le_bytes([e[6], e[7]]);
                 let right = u16::from_le_bytes([e[8], e[9]]);
-                self.pending
+                self.nodes
                     .push(mk(begin + len, left, right, cost, WordRef::Known(id)));
             }
         }
@@ -324,14 +358,14 @@ impl Lattice {
         let cd = &dict.character_definition;
         let category = CategoryId(cinfo.default as usize);
         let def = cd.lookup_definition(category);
-        if !self.pending.is_empty() && !def.invoke {
+        if self.nodes.len() > first && !def.invoke {
             return;
         }
         let unk = &dict.unknown_dictionary;
-        let mut add_unknown = |pending: &mut Vec<Node>, end: usize| {
+        let add_unknown = |nodes: &mut Vec<Node>, end: usize| {
             for &wid in unk.lookup_word_ids(category) {
                 let e = unk.word_entry(wid);
-                pending.push(mk(
+                nodes.push(mk(
                     end,
                     e.left_id() as u16,
                     e.right_id() as u16,
@@ -350,7 +384,7 @@ impl Lattice {
             }
             // MeCab counts the characters after the first.
             if end - begin - 1 <= MAX_GROUPING_SIZE {
-                add_unknown(&mut self.pending, end);
+                add_unknown(&mut self.nodes, end);
             }
             group_end = Some(end);
         }
@@ -363,14 +397,14 @@ impl Lattice {
             if Some(end) == group_end {
                 break;
             }
-            add_unknown(&mut self.pending, end);
+            add_unknown(&mut self.nodes, end);
             if i < def.length as usize && !(end < hi && kind_of(end)) {
                 break;
             }
             end += 1;
         }
-        if self.pending.is_empty() {
-            add_unknown(&mut self.pending, begin + 1);
+        if self.nodes.len() == first {
+            add_unknown(&mut self.nodes, begin + 1);
         }
     }
 }

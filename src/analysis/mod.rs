@@ -14,7 +14,9 @@ pub mod normalize;
 pub mod script;
 pub mod tokenizer;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -125,6 +127,60 @@ pub struct Term {
 pub struct Analyzer {
     lattice: Lattice,
     morphs: Vec<Morpheme>,
+    /// Parsed features by dictionary entry: a few thousand entries cover
+    /// most running text, and parsing them is the analyser's second cost.
+    infos: HashMap<WordRef, Arc<MorphInfo>>,
+}
+
+/// Bound on `Analyzer::infos`, so memory stays flat on any input.
+const MAX_CACHED_INFOS: usize = 100_000;
+
+/// What kors needs of a dictionary entry's features.
+struct MorphInfo {
+    /// The POS field as written (`VV+EP`), and its first tag (`VV`).
+    tag_full: Box<str>,
+    tag: Box<str>,
+    kind: MorphKind,
+}
+
+enum MorphKind {
+    /// Foreign letters, numbers, Hanja: handed to the script rules.
+    Script,
+    Plain,
+    /// A compound noun and its parts (surface, tag).
+    Compound(Vec<(Box<str>, Box<str>)>),
+    /// An inflected or pre-analysed form and the morphemes it stands for.
+    Stems(Vec<(Box<str>, Box<str>)>),
+}
+
+impl MorphInfo {
+    fn of(word: WordRef) -> MorphInfo {
+        let feats = word.features();
+        let tag_full = feats.first().copied().unwrap_or("*");
+        let tag = tag_full.split('+').next().unwrap_or(tag_full);
+        let typ = feats.get(4).copied().unwrap_or("*");
+        let expression = feats.get(7).copied().unwrap_or("*");
+        let owned = |parts: Vec<(&str, &str)>| {
+            parts
+                .into_iter()
+                .map(|(s, t)| (Box::from(s), Box::from(t)))
+                .collect()
+        };
+        let kind = if matches!(tag, "SL" | "SN" | "SH") {
+            MorphKind::Script
+        } else {
+            match (typ, parse_expression(expression)) {
+                ("Compound", Some(parts)) => MorphKind::Compound(owned(parts)),
+                ("Inflect" | "Preanalysis", Some(parts)) => MorphKind::Stems(owned(parts)),
+                _ => MorphKind::Plain,
+            }
+        };
+        MorphInfo {
+            tag_full: tag_full.into(),
+            tag: tag.into(),
+            kind,
+        }
+    }
 }
 
 /// Receives the analyzer's output; `dropped` is called only when asked for.
@@ -286,8 +342,15 @@ impl Analyzer {
         self.morphs.clear();
         self.lattice
             .analyze(&text[start..start + len], start, &mut self.morphs);
+        if self.infos.len() > MAX_CACHED_INFOS {
+            self.infos.clear();
+        }
         for m in &self.morphs {
-            emit_morpheme(text, m, map, sink);
+            let info = self
+                .infos
+                .entry(m.word)
+                .or_insert_with(|| Arc::new(MorphInfo::of(m.word)));
+            emit_morpheme(text, m, info, map, sink);
         }
     }
 }
@@ -300,33 +363,26 @@ const COMPOUND_PART: &str = "compound part ";
 fn emit_morpheme(
     text: &str,
     m: &Morpheme,
+    info: &MorphInfo,
     map: &dyn Fn(usize, usize) -> (usize, usize),
     sink: &mut dyn Sink,
 ) {
     let surface = &text[m.start..m.end];
     let (os, oe) = map(m.start, m.end);
-    let feats = m.word.features();
-    let tag_full = feats.first().copied().unwrap_or("*");
-    let tag = tag_full.split('+').next().unwrap_or(tag_full);
-    match tag {
-        // Foreign letters and numbers follow the script rules.
-        "SL" | "SN" | "SH" => {
-            script_words(surface, m.start, map, sink);
-            return;
+    let tag_full = Some(&*info.tag_full);
+    match &info.kind {
+        // Foreign letters, numbers and Hanja follow the script rules.
+        MorphKind::Script => script_words(surface, m.start, map, sink),
+        MorphKind::Plain => {
+            if is_stop_tag(&info.tag) {
+                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
+            } else {
+                sink.keep(surface.to_string(), os, oe, Script::Hangul, tag_full, None);
+            }
         }
-        _ => {}
-    }
-    let typ = feats.get(4).copied().unwrap_or("*");
-    let expression = feats.get(7).copied().unwrap_or("*");
-    let parts = if matches!(typ, "Inflect" | "Compound" | "Preanalysis") {
-        parse_expression(expression)
-    } else {
-        None
-    };
-    match (typ, parts) {
-        ("Compound", Some(parts)) => {
-            if is_stop_tag(tag) {
-                sink.drop_token(surface, os, oe, Script::Hangul, Some(tag_full), "stop tag");
+        MorphKind::Compound(parts) => {
+            if is_stop_tag(&info.tag) {
+                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
                 return;
             }
             sink.keep(
@@ -334,19 +390,19 @@ fn emit_morpheme(
                 os,
                 oe,
                 Script::Hangul,
-                Some(tag_full),
+                tag_full,
                 Some("compound"),
             );
             // Parts get offsets inside the surface where they spell it out.
             let mut cursor = m.start;
             for (i, (part, ptag)) in parts.iter().enumerate() {
-                let (ps, pe) = match text[cursor..m.end].find(part) {
-                    Some(off) if !part.is_empty() => {
+                let (ps, pe) = match text[cursor..m.end].find(&**part) {
+                    Some(off) => {
                         let s = cursor + off;
                         cursor = s + part.len();
                         map(s, s + part.len())
                     }
-                    _ => (os, oe),
+                    None => (os, oe),
                 };
                 let note = if i == 0 {
                     COMPOUND_PART_FIRST
@@ -367,7 +423,7 @@ fn emit_morpheme(
                 }
             }
         }
-        (_, Some(parts)) => {
+        MorphKind::Stems(parts) => {
             // Inflected forms: index the stems the expression spells out
             // (갔다 → 가/VV), each over the whole surface.
             for (part, ptag) in parts {
@@ -383,20 +439,6 @@ fn emit_morpheme(
                         Some("stem"),
                     );
                 }
-            }
-        }
-        _ => {
-            if is_stop_tag(tag) {
-                sink.drop_token(surface, os, oe, Script::Hangul, Some(tag_full), "stop tag");
-            } else {
-                sink.keep(
-                    surface.to_string(),
-                    os,
-                    oe,
-                    Script::Hangul,
-                    Some(tag_full),
-                    None,
-                );
             }
         }
     }

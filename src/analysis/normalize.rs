@@ -9,68 +9,89 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 /// `text` in NFKC, plus where each normalised chunk came from.
 pub struct Normalized<'a> {
     pub text: Cow<'a, str>,
-    /// `(normalised start, original start)` of each chunk, in order; empty
-    /// when the text was already normalised (offsets are then the identity).
-    chunks: Vec<(usize, usize)>,
-    original_len: usize,
+    /// The chunks that normalisation changed, in order, as
+    /// `(normalised start, normalised len, original start, original len)`;
+    /// text between them is unchanged, so offsets there shift by a constant.
+    edits: Vec<(usize, usize, usize, usize)>,
 }
 
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Self {
-        if is_nfkc_quick(original.chars()) == IsNormalized::Yes {
+        if !original.chars().any(needs_check) {
             return Normalized {
                 text: Cow::Borrowed(original),
-                chunks: Vec::new(),
-                original_len: original.len(),
+                edits: Vec::new(),
             };
         }
         let mut text = String::with_capacity(original.len());
-        let mut chunks = Vec::new();
+        let mut edits = Vec::new();
         let mut start = 0;
         let mut iter = original.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
             // A chunk runs from a starter to the next one, so composition
             // (jamo into syllables, base + combining mark) stays inside it.
             let next_is_starter = iter.peek().is_none_or(|&(_, n)| is_chunk_start(n));
-            if next_is_starter {
-                let end = i + c.len_utf8();
-                let piece = &original[start..end];
-                chunks.push((text.len(), start));
-                if is_compat_jamo(piece) {
-                    // Keep ㅋㅋ-style compatibility jamo as written: the
-                    // dictionary knows them, and NFKC would recompose them.
-                    text.push_str(piece);
-                } else {
-                    text.extend(piece.nfkc());
-                }
-                start = end;
+            if !next_is_starter {
+                continue;
             }
+            let end = i + c.len_utf8();
+            let piece = &original[start..end];
+            // Keep ㅋㅋ-style compatibility jamo as written (the dictionary
+            // knows them; NFKC would recompose them into syllables).
+            if is_compat_jamo(piece)
+                || !piece.chars().any(needs_check)
+                || is_nfkc_quick(piece.chars()) == IsNormalized::Yes
+            {
+                text.push_str(piece);
+            } else {
+                let norm_start = text.len();
+                text.extend(piece.nfkc());
+                let norm_len = text.len() - norm_start;
+                if text[norm_start..] != *piece {
+                    edits.push((norm_start, norm_len, start, piece.len()));
+                }
+            }
+            start = end;
         }
         Normalized {
             text: Cow::Owned(text),
-            chunks,
-            original_len: original.len(),
+            edits,
         }
     }
 
-    /// Maps a byte range of the normalised text to the original text. The
-    /// result covers whole chunks, so it always lies on char boundaries.
+    /// Maps a byte range of the normalised text to the original text. A
+    /// boundary inside a changed chunk widens to the whole chunk, so the
+    /// result always lies on char boundaries of the original.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        if self.chunks.is_empty() {
-            return (start, end);
-        }
-        let chunk_of = |pos: usize| match self.chunks.binary_search_by(|&(n, _)| n.cmp(&pos)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let s = self.chunks[chunk_of(start)].1;
-        let last = chunk_of(end.saturating_sub(1).max(start));
-        let e = self
-            .chunks
-            .get(last + 1)
-            .map_or(self.original_len, |&(_, o)| o);
-        (s, e.max(s))
+        (
+            self.map(start, false),
+            self.map(end, true).max(self.map(start, false)),
+        )
     }
+
+    fn map(&self, pos: usize, is_end: bool) -> usize {
+        // Last edit starting at or before `pos` (for an end, strictly before).
+        let idx = self
+            .edits
+            .partition_point(|&(ns, _, _, _)| if is_end { ns < pos } else { ns <= pos });
+        if idx == 0 {
+            return pos;
+        }
+        let (ns, nl, os, ol) = self.edits[idx - 1];
+        if pos < ns + nl || (is_end && pos == ns + nl) {
+            // Inside the changed chunk (an end exactly at its end included).
+            return if is_end && pos > ns { os + ol } else { os };
+        }
+        pos - (ns + nl) + (os + ol)
+    }
+}
+
+/// Whether NFKC might change `c`: ASCII and precomposed Hangul syllables,
+/// most of kors's text, never change, and the table look-up is the cost.
+#[inline]
+fn needs_check(c: char) -> bool {
+    !(c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        && is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes
 }
 
 fn is_chunk_start(c: char) -> bool {

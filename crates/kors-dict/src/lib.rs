@@ -38,7 +38,12 @@ pub fn space_penalty(word_id: u32) -> i32 {
 /// The same for an unknown-word entry id.
 #[inline]
 pub fn space_penalty_unknown(word_id: u32) -> i32 {
-    class_cost(SPACE_PENALTY_UNK.get(word_id as usize).copied().unwrap_or(0))
+    class_cost(
+        SPACE_PENALTY_UNK
+            .get(word_id as usize)
+            .copied()
+            .unwrap_or(0),
+    )
 }
 
 #[inline]
