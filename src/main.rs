@@ -73,8 +73,7 @@ fn run(cfg: Config) -> Result<Exit> {
             let s = stats::compute(&KorsIndex::open(&dir)?)?;
             let mut out = io::stdout().lock();
             if json {
-                serde_json::to_writer(&mut out, &s)?;
-                writeln!(out)?;
+                writeln!(out, "{}", serde_json::to_string(&s)?)?;
             } else {
                 s.write_human(&mut out)?;
             }
@@ -122,8 +121,7 @@ fn report_ingest(s: &ingest::Summary, json: bool, dry_run: bool) -> Result<Exit>
     }
     let mut out = io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, s)?;
-        writeln!(out)?;
+        writeln!(out, "{}", serde_json::to_string(s)?)?;
     } else if dry_run {
         writeln!(
             out,
@@ -169,6 +167,15 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
 }
 
 fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
+    let mut out = io::stdout().lock();
+    if mecab {
+        // Streams stdin line by line.
+        match &text {
+            Some(t) => kors::analysis::write_mecab(io::Cursor::new(t.as_bytes()), &mut out)?,
+            None => kors::analysis::write_mecab(io::stdin().lock(), &mut out)?,
+        }
+        return Ok(Exit::Ok);
+    }
     let text = match text {
         Some(t) => t,
         None => {
@@ -177,39 +184,12 @@ fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
             s
         }
     };
-    let mut out = io::stdout().lock();
-    if mecab {
-        kors::analysis::write_mecab(io::Cursor::new(text.as_bytes()), &mut out)?;
-        return Ok(Exit::Ok);
-    }
-    // TODO(analysis): replace with `kors::analysis::explain(&text)` (Vec<TokenReport>,
-    // Serialize + Display) once it lands; until then, the analyzer's tokens.
-    let mut analyzer = kors::analysis::analyzer();
-    let mut stream = analyzer.token_stream(&text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let t = stream.token();
-        tokens.push(serde_json::json!({
-            "token": t.text,
-            "surface": &text[t.offset_from..t.offset_to],
-            "start": t.offset_from,
-            "end": t.offset_to,
-            "position": t.position,
-        }));
-    }
+    let reports = kors::analysis::explain(&text);
     if json {
-        serde_json::to_writer_pretty(&mut out, &tokens)?;
-        writeln!(out)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
     } else {
-        for t in &tokens {
-            writeln!(
-                out,
-                "{}\t{}\t{}..{}",
-                t["token"].as_str().unwrap_or(""),
-                t["surface"].as_str().unwrap_or(""),
-                t["start"],
-                t["end"]
-            )?;
+        for r in &reports {
+            writeln!(out, "{r}")?;
         }
     }
     Ok(Exit::Ok)

@@ -135,18 +135,28 @@ impl Summary {
         }
         writeln!(
             w,
-            "{}: {} added, {} replaced, {} unchanged, {} rejected; {} passages, {:.2} MB in {:.2} s ({:.2} MB/s){}",
+            "{}: {} added, {} replaced, {} unchanged, {} rejected; {} passages, {} in {:.2} s ({:.2} MB/s){}",
             self.index.display(),
             self.added,
             self.replaced,
             self.unchanged,
             self.rejected,
             self.passages,
-            self.bytes as f64 / 1e6,
+            human_bytes(self.bytes),
             self.seconds,
             self.mb_per_s,
             if self.interrupted { " — interrupted" } else { "" }
         )
+    }
+}
+
+/// `1234` → "1.2 kB", `3_400_000` → "3.4 MB".
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.2} GB", n as f64 / 1e9),
     }
 }
 
@@ -508,7 +518,7 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
         if let Some(s) = doc.meta.source.opt_str() {
             t.add_text(f.source, s);
         }
-        t.add_text(f.lang, p.lang.to_string());
+        t.add_text(f.lang, &p.lang);
         for tag in &doc.meta.tags {
             t.add_text(f.tag, tag);
         }

@@ -146,8 +146,8 @@ impl Stats {
         }
         writeln!(
             w,
-            "size       {:.2} MB in {} segment(s){}",
-            self.size_bytes as f64 / 1e6,
+            "size       {} in {} segment(s){}",
+            super::ingest::human_bytes(self.size_bytes),
             self.segments,
             if self.deleted_passages > 0 {
                 format!(

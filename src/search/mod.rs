@@ -117,7 +117,7 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
         let mut hit = to_hit(idx, &doc, req.offset + i + 1, score);
-        let marks = snippet::highlights_with(&mut analyzer, &hit.text, &parsed.text_terms);
+        let marks = snippet::highlights_with(&mut analyzer, &hit.text, &parsed.highlight);
         let snip = snippet::snippet(&hit.text, &marks, SNIPPET_CHARS);
         hit.highlights = marks.iter().map(|r| [r.start, r.end]).collect();
         hit.snippet = snip.text;

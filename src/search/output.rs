@@ -27,8 +27,8 @@ pub fn write_hits(hits: &[Hit], format: Format, mut w: impl Write) -> io::Result
     for hit in hits {
         match format {
             Format::Json => {
-                serde_json::to_writer(&mut w, hit).map_err(io::Error::other)?;
-                writeln!(w)?;
+                let line = serde_json::to_string(hit).map_err(io::Error::other)?;
+                writeln!(w, "{line}")?;
             }
             Format::Color | Format::Plain => write_human(hit, format == Format::Color, &mut w)?,
         }

@@ -10,10 +10,10 @@ use std::ops::Bound;
 
 use anyhow::Result;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
 use tantivy::Term;
 
@@ -61,14 +61,69 @@ impl Filters {
     }
 }
 
-/// A parsed query: the full query and the analyzed terms to highlight.
+/// What to highlight in passage text: analyzed terms that match anywhere,
+/// and phrases (analyzed terms at consecutive positions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HighlightSpec {
+    /// Single terms.
+    pub terms: Vec<String>,
+    /// Phrases, each a sequence of terms at consecutive positions.
+    pub phrases: Vec<Vec<String>>,
+}
+
+impl HighlightSpec {
+    /// The highlights of `query` on `field` (excluded clauses left out).
+    pub fn of(query: &dyn Query, field: Field) -> HighlightSpec {
+        let mut spec = HighlightSpec::default();
+        spec.walk(query, field);
+        spec
+    }
+
+    fn walk(&mut self, q: &dyn Query, field: Field) {
+        if let Some(b) = q.downcast_ref::<BooleanQuery>() {
+            for (occur, sub) in b.clauses() {
+                if *occur != Occur::MustNot {
+                    self.walk(sub.as_ref(), field);
+                }
+            }
+        } else if let Some(p) = q.downcast_ref::<PhraseQuery>() {
+            if p.field() == field {
+                let terms: Vec<String> = p
+                    .phrase_terms()
+                    .iter()
+                    .filter_map(|t| t.value().as_str().map(str::to_string))
+                    .collect();
+                if !terms.is_empty() && !self.phrases.contains(&terms) {
+                    self.phrases.push(terms);
+                }
+            }
+        } else {
+            q.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    if let Some(s) = term.value().as_str() {
+                        if !self.terms.iter().any(|t| t == s) {
+                            self.terms.push(s.to_string());
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /// Whether there is nothing to highlight.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.phrases.is_empty()
+    }
+}
+
+/// A parsed query: the full query and what to highlight.
 pub struct Parsed {
     /// Query to run.
     pub query: Box<dyn Query>,
-    /// The user's query alone (for `--explain`).
+    /// The user's query alone.
     pub user: Box<dyn Query>,
-    /// Analyzed terms of the `text` field (for highlighting).
-    pub text_terms: Vec<String>,
+    /// What to highlight in the `text` field.
+    pub highlight: HighlightSpec,
 }
 
 /// Parses `input` and adds `filters`.
@@ -86,16 +141,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             .parse_query(input)
             .map_err(|e| Error::Query(explain_parse_error(input, e)))?
     };
-    let mut text_terms = Vec::new();
-    user.query_terms(&mut |term, _| {
-        if term.field() == f.text {
-            if let Some(s) = term.value().as_str() {
-                if !text_terms.iter().any(|t| t == s) {
-                    text_terms.push(s.to_string());
-                }
-            }
-        }
-    });
+    let highlight = HighlightSpec::of(user.as_ref(), f.text);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
     let mut filter = |q: Box<dyn Query>| {
@@ -140,7 +186,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     Ok(Parsed {
         query,
         user,
-        text_terms,
+        highlight,
     })
 }
 

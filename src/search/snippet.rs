@@ -1,44 +1,80 @@
 //! Highlights and snippets, from the analyzer's token offsets.
 //!
 //! The passage text is run through the same analyzer as at indexing time;
-//! every token whose analyzed form is one of the query's terms is a
-//! highlight, given as a byte range into the passage text (token offsets
+//! every token whose analyzed form is one of the query's terms, and every
+//! run of tokens that spells one of the query's phrases, is a highlight,
+//! given as a byte range into the passage text (token offsets
 //! point into the original text, so this is right for multi-byte Korean
 //! text too). Snippets are windows of the passage around the densest
 //! cluster of highlights, cut at whitespace.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::query::HighlightSpec;
 use crate::analysis;
 
-/// Byte ranges in `text` of the tokens whose analyzed form is in `terms`,
-/// sorted, overlapping ranges merged.
-pub fn highlights(text: &str, terms: &[String]) -> Vec<Range<usize>> {
-    if terms.is_empty() {
+/// Byte ranges in `text` to highlight for `spec`: every token whose
+/// analyzed form is one of its terms, and every run of tokens at
+/// consecutive positions that spells one of its phrases (highlighted from
+/// the first token's start to the last one's end). Sorted, overlaps merged.
+pub fn highlights(text: &str, spec: &HighlightSpec) -> Vec<Range<usize>> {
+    if spec.is_empty() {
         return Vec::new();
     }
-    highlights_with(&mut analysis::analyzer(), text, terms)
+    highlights_with(&mut analysis::analyzer(), text, spec)
 }
 
 /// [`highlights`] with a given analyzer.
 pub fn highlights_with(
     analyzer: &mut TextAnalyzer,
     text: &str,
-    terms: &[String],
+    spec: &HighlightSpec,
 ) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
+    let valid = |from: usize, to: usize| {
+        from < to && to <= text.len() && text.is_char_boundary(from) && text.is_char_boundary(to)
+    };
+    // (position, term, byte range) of every token.
+    let mut tokens: Vec<(usize, String, Range<usize>)> = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
         let t = stream.token();
-        if terms.iter().any(|q| *q == t.text)
-            && t.offset_from < t.offset_to
-            && t.offset_to <= text.len()
-            && text.is_char_boundary(t.offset_from)
-            && text.is_char_boundary(t.offset_to)
-        {
-            out.push(t.offset_from..t.offset_to);
+        if valid(t.offset_from, t.offset_to) {
+            tokens.push((t.position, t.text.clone(), t.offset_from..t.offset_to));
+        }
+    }
+    let mut out: Vec<Range<usize>> = tokens
+        .iter()
+        .filter(|(_, term, _)| spec.terms.contains(term))
+        .map(|(_, _, r)| r.clone())
+        .collect();
+    if !spec.phrases.is_empty() {
+        let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, (pos, _, _)) in tokens.iter().enumerate() {
+            at.entry(*pos).or_default().push(i);
+        }
+        for phrase in &spec.phrases {
+            for (pos, term, first) in &tokens {
+                if *term != phrase[0] {
+                    continue;
+                }
+                let mut span = first.clone();
+                let whole = phrase.iter().enumerate().skip(1).all(|(k, want)| {
+                    let hit = at
+                        .get(&(pos + k))
+                        .and_then(|ix| ix.iter().map(|&i| &tokens[i]).find(|(_, t, _)| t == want));
+                    if let Some((_, _, r)) = hit {
+                        span.start = span.start.min(r.start);
+                        span.end = span.end.max(r.end);
+                    }
+                    hit.is_some()
+                });
+                if whole {
+                    out.push(span);
+                }
+            }
         }
     }
     out.sort_by_key(|r| (r.start, r.end));
@@ -144,12 +180,32 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> Sni
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
+    fn simple() -> TextAnalyzer {
+        TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
+            .filter(tantivy::tokenizer::LowerCaser)
+            .build()
+    }
+
+    #[test]
+    fn phrases_highlight_only_whole_runs() {
+        let spec = HighlightSpec {
+            terms: vec!["gas".into()],
+            phrases: vec![vec!["bolshoi".into(), "ballet".into()]],
+        };
+        let text = "Ballet; the Bolshoi Ballet, gas, bolshoi theatre";
+        let marks = highlights_with(&mut simple(), text, &spec);
+        let words: Vec<&str> = marks.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(words, ["Bolshoi Ballet", "gas"]);
+    }
+
     #[test]
     fn short_text_is_whole() {
-        let s = snippet("a b c", &[2..3], 100);
+        let marks = vec![2..3];
+        let s = snippet("a b c", &marks, 100);
         assert_eq!(s.text, "a b c");
         assert_eq!(s.marks, vec![2..3]);
     }
@@ -158,7 +214,8 @@ mod tests {
     fn window_centres_on_marks_and_keeps_char_boundaries() {
         let text = "가나다 ".repeat(100) + "로씨야 " + &"라마바 ".repeat(100);
         let at = text.find("로씨야").unwrap();
-        let s = snippet(&text, &[at..at + "로씨야".len()], 40);
+        let marks = vec![at..at + "로씨야".len()];
+        let s = snippet(&text, &marks, 40);
         assert_eq!(s.marks.len(), 1);
         assert_eq!(&s.text[s.marks[0].clone()], "로씨야");
         assert!(s.text.starts_with(ELLIPSIS) && s.text.ends_with(ELLIPSIS));
