@@ -512,13 +512,14 @@ fn is_short_unpunctuated(line: &str) -> bool {
         && !t.starts_with('【')
 }
 
-/// Normalise a line's characters (rule 1).
-fn normalize_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
+/// Append `line` to `out` with its characters normalised and its ends
+/// trimmed (rule 1).
+fn push_normalized(out: &mut String, line: &str) {
+    let start = out.len();
     for c in line.chars() {
-        match c {
-            '\u{FEFF}' | '\u{200B}' | '\u{2060}' | '\u{00AD}' => {}
-            '\t' => out.push('\t'),
+        let c = match c {
+            '\u{FEFF}' | '\u{200B}' | '\u{2060}' | '\u{00AD}' => continue,
+            '\t' => '\t',
             '\u{00A0}'
             | '\u{2000}'..='\u{200A}'
             | '\u{202F}'
@@ -526,43 +527,102 @@ fn normalize_line(line: &str) -> String {
             | '\u{3000}'
             | '\u{2028}'
             | '\u{2029}'
-            | '\u{0085}' => out.push(' '),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+            | '\u{0085}' => ' ',
+            c if c.is_control() => ' ',
+            c => c,
+        };
+        if out.len() == start && c.is_whitespace() {
+            continue;
         }
+        out.push(c);
     }
-    out.trim().to_string()
+    let kept = out[start..].trim_end().len();
+    out.truncate(start + kept);
+}
+
+/// Reasons by code; code 0 in the per-line table means "kept".
+const REASONS: [&str; 11] = [
+    R_TITLE,
+    R_TITLE_FIRST,
+    R_RELATED,
+    R_RELATED_LIST,
+    R_LABEL,
+    R_TEASER,
+    R_CREDIT,
+    R_IMAGE,
+    R_COPYRIGHT,
+    R_LEAD,
+    R_TAIL,
+];
+
+fn code(reason: &str) -> u8 {
+    REASONS
+        .iter()
+        .position(|r| *r == reason)
+        .map_or(0, |i| i as u8 + 1)
+}
+
+/// Dropped lines listed one by one; past this, one summary entry. Keeps a
+/// hostile document of millions of "Share" lines from costing gigabytes.
+pub const MAX_DROPPED_LISTED: usize = 10_000;
+
+/// A non-blank line: its 1-based number in the raw text and its byte range
+/// in the normalised buffer. `u32` keeps the table small for documents of
+/// millions of short lines.
+#[derive(Clone, Copy)]
+struct Line {
+    no: u32,
+    start: u32,
+    end: u32,
 }
 
 /// Clean `raw`; `title` is the document's title if one was given.
+///
+/// Text of 4 GiB or more (far past the reader's limit) is returned unchanged.
 pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
+    if raw.len() >= u32::MAX as usize {
+        return CleanOutput {
+            text: raw.to_string(),
+            dropped: Vec::new(),
+            title: None,
+        };
+    }
+    let mut norm = String::with_capacity(raw.len());
+    let mut lines: Vec<Line> = Vec::new();
     // Lone `\r` (old Mac files) ends a line too.
-    let lines: Vec<String> = raw
+    let raw_lines = raw
         .split('\n')
-        .flat_map(|l| {
-            let l = l.strip_suffix('\r').unwrap_or(l);
-            l.split('\r')
-        })
-        .map(normalize_line)
-        .collect();
-    let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
-    let mut reason: Vec<Option<&'static str>> = vec![None; lines.len()];
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'));
+    for (i, l) in raw_lines.enumerate() {
+        let start = norm.len();
+        push_normalized(&mut norm, l);
+        if norm.len() > start {
+            lines.push(Line {
+                no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                start: start as u32,
+                end: norm.len() as u32,
+            });
+        }
+    }
+    let at = |pos: usize| &norm[lines[pos].start as usize..lines[pos].end as usize];
+    let n = lines.len();
+    let mut reason = vec![0u8; n];
 
     // Rule 2: the title.
     let given = title.map(title_key).filter(|k| !k.is_empty());
-    let derived = match (&given, nonblank.first()) {
-        (None, Some(&i)) if nonblank.len() > 1 && looks_like_title(&lines[i]) => {
-            Some(lines[i].trim_start_matches('#').trim().to_string())
+    let derived = match &given {
+        None if n > 1 && looks_like_title(at(0)) => {
+            Some(at(0).trim_start_matches('#').trim().to_string())
         }
         _ => None,
     };
     let key = given.clone().or_else(|| derived.as_deref().map(title_key));
     let mut title_hits = 0;
     if let Some(key) = &key {
-        for &i in &nonblank {
-            if title_key(&lines[i]) == *key {
+        for (pos, r) in reason.iter_mut().enumerate() {
+            if title_key(at(pos)) == *key {
                 title_hits += 1;
-                reason[i] = Some(if given.is_none() && Some(&i) == nonblank.first() {
+                *r = code(if given.is_none() && pos == 0 {
                     R_TITLE_FIRST
                 } else {
                     R_TITLE
@@ -574,95 +634,109 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
     // Rules 3-6, anywhere.
     let mut evidence = title_hits >= 2;
     let mut related_at = None;
-    for (pos, &i) in nonblank.iter().enumerate() {
-        if reason[i].is_some() {
+    for (pos, slot) in reason.iter_mut().enumerate() {
+        if *slot != 0 {
             continue;
         }
-        let l = &lines[i];
+        let l = at(pos);
         let r = match label_kind(l) {
             Some(true) => {
-                if related_at.is_none() && pos * 2 >= nonblank.len() {
+                if related_at.is_none() && pos * 2 >= n {
                     related_at = Some(pos);
                 }
-                Some(R_RELATED)
+                R_RELATED
             }
-            Some(false) => Some(R_LABEL),
-            None if is_tag_list(l) || is_breadcrumb(l) => Some(R_LABEL),
-            None if is_image_only(l) => Some(R_IMAGE),
-            None if is_teaser(l) => Some(R_TEASER),
-            None if is_credit(l) => Some(R_CREDIT),
-            None if is_copyright(l) => Some(R_COPYRIGHT),
-            None => None,
+            Some(false) => R_LABEL,
+            None if is_tag_list(l) || is_breadcrumb(l) => R_LABEL,
+            None if is_image_only(l) => R_IMAGE,
+            None if is_teaser(l) => R_TEASER,
+            None if is_credit(l) => R_CREDIT,
+            None if is_copyright(l) => R_COPYRIGHT,
+            None => continue,
         };
-        if r.is_some() {
-            reason[i] = r;
-            evidence = true;
-        }
+        *slot = code(r);
+        evidence = true;
     }
     // Headlines listed under a "Related" label near the end.
-    if let Some(pos) = related_at {
-        let after = &nonblank[pos + 1..];
-        let open: Vec<usize> = after
-            .iter()
-            .copied()
-            .filter(|&i| reason[i].is_none())
+    if let Some(first) = related_at {
+        let open: Vec<usize> = (first + 1..n)
+            .filter(|&p| reason[p] == 0)
+            .take(21)
             .collect();
-        if open.len() <= 20 && open.iter().all(|&i| words(&lines[i]) <= 25) {
-            for i in open {
-                reason[i] = Some(R_RELATED_LIST);
+        if open.len() <= 20 && open.iter().all(|&p| words(at(p)) <= 25) {
+            for p in open {
+                reason[p] = code(R_RELATED_LIST);
             }
         }
     }
 
     // Rule 7: edges, only for what looks like a page capture.
     if evidence {
-        for &i in &nonblank {
-            if reason[i].is_some() {
+        for (pos, slot) in reason.iter_mut().enumerate() {
+            if *slot != 0 {
                 continue;
             }
-            if !is_short_unpunctuated(&lines[i]) {
+            if !is_short_unpunctuated(at(pos)) {
                 break;
             }
-            reason[i] = Some(R_LEAD);
+            *slot = code(R_LEAD);
         }
-        for &i in nonblank.iter().rev() {
-            if reason[i].is_some() {
+        for (pos, slot) in reason.iter_mut().enumerate().rev() {
+            if *slot != 0 {
                 continue;
             }
-            if !is_short_unpunctuated(&lines[i]) {
+            if !is_short_unpunctuated(at(pos)) {
                 break;
             }
-            reason[i] = Some(R_TAIL);
+            *slot = code(R_TAIL);
         }
     }
 
-    if nonblank.iter().all(|&i| reason[i].is_some()) {
-        reason.iter_mut().for_each(|r| *r = None);
+    if reason.iter().all(|&r| r != 0) {
+        reason.fill(0);
     }
 
-    let mut text = String::with_capacity(raw.len());
+    let mut text = String::with_capacity(norm.len());
     let mut dropped = Vec::new();
+    let mut unlisted = 0usize;
+    let mut first_unlisted = 0;
+    let mut prev_no = 0;
     let mut blank_since_last = false;
-    for (i, line) in lines.iter().enumerate() {
-        if line.is_empty() {
+    for (pos, line) in lines.iter().enumerate() {
+        // Numbers missing between two non-blank lines were blank lines.
+        if line.no > prev_no + 1 {
             blank_since_last = true;
-            continue;
         }
-        if let Some(r) = reason[i] {
-            dropped.push(Dropped {
-                line_no: i + 1,
-                text: line.clone(),
-                reason: r.to_string(),
-            });
+        prev_no = line.no;
+        if reason[pos] != 0 {
+            if dropped.len() < MAX_DROPPED_LISTED {
+                dropped.push(Dropped {
+                    line_no: line.no as usize,
+                    text: at(pos).to_string(),
+                    reason: REASONS[reason[pos] as usize - 1].to_string(),
+                });
+            } else {
+                if unlisted == 0 {
+                    first_unlisted = line.no as usize;
+                }
+                unlisted += 1;
+            }
             continue;
         }
         if !text.is_empty() {
             text.push_str(if blank_since_last { "\n\n" } else { "\n" });
         }
-        text.push_str(line);
+        text.push_str(at(pos));
         blank_since_last = false;
     }
-    let title = if dropped.iter().any(|d| d.reason == R_TITLE_FIRST) {
+    if unlisted > 0 {
+        dropped.push(Dropped {
+            line_no: first_unlisted,
+            text: String::new(),
+            reason: format!("{unlisted} more dropped lines, not listed"),
+        });
+    }
+    let title = if n > 0 && reason[0] == code(R_TITLE_FIRST) {
         derived
     } else {
         None
@@ -868,6 +942,24 @@ Why the treaty matters?
             None,
         );
         assert_eq!(out.text, "a b.\n\ncd.\ne f.");
+    }
+
+    #[test]
+    fn millions_of_label_lines_stay_cheap() {
+        let mut raw = String::from("A real sentence about Seoul and Moscow.\n");
+        raw.push_str(&"Share\n".repeat(200_000));
+        let out = clean(&raw, None);
+        assert_eq!(out.text, "A real sentence about Seoul and Moscow.");
+        assert_eq!(out.dropped.len(), MAX_DROPPED_LISTED + 1);
+        let last = out.dropped.last().unwrap();
+        assert_eq!(
+            last.reason,
+            format!(
+                "{} more dropped lines, not listed",
+                200_000 - MAX_DROPPED_LISTED
+            )
+        );
+        assert_eq!(last.line_no, MAX_DROPPED_LISTED + 2);
     }
 
     #[test]

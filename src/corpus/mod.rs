@@ -391,6 +391,24 @@ mod tests {
     }
 
     #[test]
+    fn many_short_lines_and_one_huge_line() {
+        // Half a million one-word lines: passages stay within bounds.
+        let doc = prepare(raw(&"Word.\n".repeat(500_000))).unwrap();
+        check_document(&doc);
+        assert_eq!(
+            doc.passages.len(),
+            500_000usize.div_ceil(passage::MAX_WORDS)
+        );
+        // A megabyte without whitespace: cut at char boundaries.
+        let doc = prepare(raw(&"평화".repeat(200_000))).unwrap();
+        check_document(&doc);
+        assert_eq!(
+            doc.passages.len(),
+            400_000usize.div_ceil(passage::MAX_CHARS)
+        );
+    }
+
+    #[test]
     fn prepare_uses_jsonl_identity() {
         let mut r = raw("본문입니다. 짧은 문서입니다.");
         r.rel_path = "k/a.jsonl".into();

@@ -73,7 +73,9 @@ impl Unit {
 
 /// Split `text` into passage byte ranges, in order, on char boundaries.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let mut units = Vec::new();
+    // Units are merged as they come, so memory follows the passages, not
+    // the lines (a document can be millions of short lines).
+    let mut out: Vec<Unit> = Vec::new();
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let line_start = pos;
@@ -90,44 +92,43 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             unit.heading = body.starts_with('#')
                 || body.starts_with('【')
                 || (unit.words <= 8 && !super::clean::ends_punctuated(body));
-            units.push(unit);
+            push_merged(text, &mut out, unit);
         } else {
-            units.extend(split_long(text, start, end));
-        }
-    }
-    merge(text, units)
-        .into_iter()
-        .map(|u| u.start..u.end)
-        .collect()
-}
-
-/// Merge short units with their neighbours (see the module doc).
-fn merge(text: &str, units: Vec<Unit>) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
-    for u in units {
-        if let Some(last) = out.last_mut() {
-            let joined = last.join(text, &u);
-            let want = if u.heading {
-                last.words < MIN_WORDS
-            } else {
-                last.words < MIN_WORDS || u.words < MIN_WORDS
-            };
-            if want && joined.fits() {
-                *last = joined;
-                continue;
+            for piece in split_long(text, start, end) {
+                push_merged(text, &mut out, piece);
             }
         }
-        out.push(u);
     }
     // A short tail goes back into the passage before it if there is room.
     if out.len() >= 2 && out[out.len() - 1].words < MIN_WORDS {
         let joined = out[out.len() - 2].join(text, &out[out.len() - 1]);
         if joined.fits() {
             out.pop();
-            *out.last_mut().expect("len >= 2") = joined;
+            if let Some(last) = out.last_mut() {
+                *last = joined;
+            }
         }
     }
-    out
+    out.into_iter().map(|u| u.start..u.end).collect()
+}
+
+/// Add `u` to the passages, merging short ones (see the module doc).
+fn push_merged(text: &str, out: &mut Vec<Unit>, u: Unit) {
+    if let Some(last) = out.last_mut() {
+        let want = if u.heading {
+            last.words < MIN_WORDS
+        } else {
+            last.words < MIN_WORDS || u.words < MIN_WORDS
+        };
+        if want {
+            let joined = last.join(text, &u);
+            if joined.fits() {
+                *last = joined;
+                return;
+            }
+        }
+    }
+    out.push(u);
 }
 
 /// Split one over-long paragraph into balanced pieces within the limits.
