@@ -102,6 +102,11 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            d.rejected
+                .push(Rejection::new(given, "not a regular file or directory"));
+            continue;
+        }
         if meta.is_file() {
             // Named explicitly: an unsupported type is an error, not a skip.
             let Some(kind) = SourceKind::from_path(given) else {
@@ -812,7 +817,14 @@ mod tests {
         assert_eq!(d.skipped, vec![root.join("sub/data.csv")]);
         assert!(d.rejected.is_empty(), "{:?}", d.rejected);
 
-        // Named files: unsupported type and missing paths are rejections.
+        // Named files: unsupported type, missing paths and devices are
+        // rejections.
+        #[cfg(unix)]
+        {
+            let (files, rej) = discover(&[PathBuf::from("/dev/null")]);
+            assert!(files.is_empty());
+            assert!(rej[0].reason.contains("not a regular file"), "{}", rej[0]);
+        }
         let (files, rej) = discover(&[
             root.join("sub/data.csv"),
             root.join("nope.txt"),
