@@ -7,14 +7,21 @@
 //!    walking a directory are *skipped* (listed in [`Discovery::skipped`],
 //!    not rejected). A file named explicitly with an unsupported extension
 //!    is a [`Rejection`], since the user asked for it.
-//! 2. [`read`] turns one source file into [`RawDocument`]s: one for a
+//! 2. [`read()`] turns one source file into [`RawDocument`]s: one for a
 //!    text/Markdown file (with optional YAML front matter), one per line for
 //!    JSONL, streamed so a large JSONL file is never held in memory.
 //! 3. [`prepare`] cleans the text ([`clean`]), detects the language
 //!    ([`lang`]) and splits it into [`Passage`]s ([`passage`]).
 //!
+//! Identity: `id` from the front matter or the JSONL object, else the path
+//! relative to the corpus root (`relpath#lineno` for a JSONL line).
+//!
 //! No input makes this module panic: every problem becomes a [`Rejection`]
-//! naming the file, the line and the field where that makes sense.
+//! naming the file, the line and the field where that makes sense. Limits:
+//! 64 MiB for one document (a text file or a JSONL line,
+//! [`read::MAX_DOC_BYTES`]), 64 KiB of front matter
+//! ([`frontmatter::MAX_FRONT_MATTER`]); the dropped-line report lists at most
+//! [`clean::MAX_DROPPED_LISTED`] lines.
 
 pub mod clean;
 pub mod frontmatter;
