@@ -123,6 +123,9 @@ pub struct Summary {
     pub tokenize: Option<Tokenize>,
     /// Whether SIGINT stopped the run early.
     pub interrupted: bool,
+    /// Whether a rebuild was abandoned (interrupted, or nothing indexed) and
+    /// the old index kept.
+    pub kept_old_index: bool,
     /// Every rejection.
     pub rejections: Vec<RejectionReport>,
 }
@@ -174,7 +177,8 @@ enum Outcome {
 
 /// Builds the index in `dir` from scratch from `inputs`: into a temporary
 /// sibling directory, swapped in when done, so a failed rebuild leaves the
-/// old index. An interrupted rebuild is kept only if there was no index.
+/// old index. A rebuild that was interrupted or indexed no document at all
+/// is swapped in only if there was no index before.
 pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
     let name = dir
         .file_name()
@@ -206,12 +210,22 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
             return Err(e);
         }
     };
-    if summary.interrupted && exists(dir) {
+    let keep_old = if !exists(dir) {
+        None
+    } else if summary.interrupted {
+        Some("rebuild interrupted")
+    } else if summary.added == 0 {
+        Some("no document could be indexed")
+    } else {
+        None
+    };
+    if let Some(why) = keep_old {
         let _ = std::fs::remove_dir_all(&tmp);
         eprintln!(
-            "kors: rebuild interrupted; the old index at {} is unchanged",
+            "kors: {why}; the old index at {} is unchanged",
             dir.display()
         );
+        summary.kept_old_index = true;
     } else {
         swap_in(&tmp, dir, &parent, &name)?;
     }
@@ -359,7 +373,7 @@ fn ingest(
                     let secs = bar.elapsed().as_secs_f64().max(1e-3);
                     bar.set_position(summary.bytes);
                     bar.set_message(format!(
-                        "{docs_seen} docs, {:.0} docs/s",
+                        "{docs_seen} docs ({:.0}/s)",
                         docs_seen as f64 / secs
                     ));
                 }
@@ -399,7 +413,7 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar
     );
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} [{bar:30}] {bytes}/{total_bytes} {decimal_bytes_per_sec}  {msg}  {elapsed}",
+            "{spinner} [{bar:20}] {percent:>3}% {decimal_bytes_per_sec} {msg} {elapsed}",
         )
         .expect("valid template")
         .progress_chars("=> "),

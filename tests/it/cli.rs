@@ -457,6 +457,13 @@ fn a_failed_rebuild_keeps_the_old_index() {
         .code(3)
         .stderr(predicate::str::contains("missing.jsonl"));
     assert_eq!(stats(&tmp)["documents"], 1);
+    // Nothing indexable at all: the old index stays.
+    k(&tmp, &["index", "--no-progress"])
+        .arg(tmp.path().join("missing.jsonl"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("old index"));
+    assert_eq!(stats(&tmp)["documents"], 1);
     // Refusing to clobber a directory that is not an index.
     let other = tmp.path().join("notes");
     fs::create_dir(&other).unwrap();
