@@ -17,6 +17,7 @@ const SOURCES: &[&str] = &[
     "unk.def",
     "metadata.json",
     "context_id_freq.txt",
+    "kors-extra.csv",
 ];
 
 fn main() {
@@ -38,6 +39,10 @@ fn main() {
         &zstd_read(&src.join("matrix.bin.zst")),
         &work.join("matrix.def"),
     );
+    // kors's own additions (North Korean spellings of Russia and the Soviet
+    // Union, which mecab-ko-dic lacks), with the ids and costs of the South
+    // Korean spelling's entry; see dict-src/README.md.
+    fs::copy(src.join("kors-extra.csv"), work.join("kors-extra.csv")).unwrap();
     fs::copy(src.join("char.def"), work.join("char.def")).unwrap();
     fs::copy(src.join("unk.def"), work.join("unk.def")).unwrap();
 

@@ -370,6 +370,12 @@ fn emit_morpheme(
     let surface = &text[m.start..m.end];
     let (os, oe) = map(m.start, m.end);
     let tag_full = Some(&*info.tag_full);
+    // Hanja words (朝露/NNG) are indexed a character at a time, as the
+    // script rules do for Hanja outside Korean text.
+    if surface.chars().all(script::is_han) {
+        script_words(surface, m.start, map, sink);
+        return;
+    }
     match &info.kind {
         // Foreign letters, numbers and Hanja follow the script rules.
         MorphKind::Script => script_words(surface, m.start, map, sink),
