@@ -76,12 +76,14 @@ If there is no index yet, it is built from --corpus first.";
 /// Flags shared by `index` and `add`.
 #[derive(Debug, Args)]
 pub struct IngestFlags {
-    /// Writer memory budget in MiB
-    #[arg(long, default_value_t = 128, value_name = "MB")]
-    pub memory_mb: usize,
+    /// Writer memory budget in MiB (16–4000)
+    #[arg(long, default_value_t = 128, value_name = "MB",
+          value_parser = clap::value_parser!(u64).range(16..=4000))]
+    pub memory_mb: u64,
     /// Commit after this many documents (and at the end)
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub commit_every: usize,
+    #[arg(long, default_value_t = 1000, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub commit_every: u64,
     /// Print the summary as one JSON object
     #[arg(long)]
     pub json: bool,

@@ -102,8 +102,8 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
         rebuild,
         inputs,
         options: IngestOptions {
-            memory_mb: f.memory_mb,
-            commit_every: f.commit_every.max(1),
+            memory_mb: f.memory_mb as usize,
+            commit_every: f.commit_every as usize,
             tokenize: match f.tokenize_in {
                 TokenizeIn::Tantivy => Tokenize::Tantivy,
                 TokenizeIn::Rayon => Tokenize::Rayon,

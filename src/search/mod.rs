@@ -127,7 +127,7 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
                 .query
                 .explain(&searcher, addr)
                 .context("explaining a score")?;
-            hit.explain = Some(serde_json::to_value(&e)?);
+            hit.explain = Some(explanation_json(idx, &e)?);
         }
         hits.push(hit);
     }
@@ -171,6 +171,19 @@ fn grouped(
         }
         fetch = (fetch * 4).min(total.max(1));
     }
+}
+
+/// The explanation as JSON, with field numbers replaced by field names.
+fn explanation_json(idx: &KorsIndex, e: &tantivy::query::Explanation) -> Result<serde_json::Value> {
+    let mut json = serde_json::to_string(e)?;
+    let schema = idx.index.schema();
+    for (field, entry) in schema.fields() {
+        json = json.replace(
+            &format!("field={},", field.field_id()),
+            &format!("field={},", entry.name()),
+        );
+    }
+    Ok(serde_json::from_str(&json)?)
 }
 
 fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hit {
