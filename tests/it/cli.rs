@@ -586,7 +586,6 @@ fn korean_inflected_word_is_found_and_highlighted() {
 }
 
 #[test]
-#[ignore = "analyzer: 로씨야 alone is segmented 로/JKB 씨/VV 야/EC, but 로/NNP 씨/NNB 이/VCP in 로씨야에"]
 fn korean_stem_matches_its_inflected_forms() {
     // The bare noun must match its inflected form 로씨야에 in 2012.txt, and
     // the highlight must cover exactly the noun. Needs the analyzer to
