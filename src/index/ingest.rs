@@ -564,11 +564,14 @@ pub fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Opti
 pub fn dry_run(inputs: &[PathBuf], mut out: impl Write) -> Result<Summary> {
     let start = Instant::now();
     let mut summary = Summary::default();
-    let (files, rejections) = corpus::discover(inputs);
+    let found = corpus::discover_all(inputs);
     summary
         .rejections
-        .extend(rejections.iter().map(RejectionReport::from));
-    for f in &files {
+        .extend(found.rejected.iter().map(RejectionReport::from));
+    for p in &found.skipped {
+        writeln!(out, "skipped (not .txt, .md or .jsonl): {}", p.display())?;
+    }
+    for f in &found.files {
         for item in corpus::read(f) {
             let mut bytes = 0;
             let doc = match item.and_then(|raw| {
