@@ -615,3 +615,42 @@ fn korean_phrase_across_words() {
     assert!(!hits.is_empty());
     assert!(text_of(&hits[0]).contains("력사적방문"));
 }
+
+#[test]
+fn analyze_shows_tokens_as_text_json_and_mecab() {
+    let tmp = TempDir::new().unwrap();
+    let out = kors(&tmp)
+        .args(["analyze", "--json", "Bolshoi Ballet 로씨야에"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tokens = v.as_array().expect("an array of tokens");
+    assert!(tokens.iter().any(|t| t["text"] == "bolshoi"), "{v}");
+    assert!(tokens
+        .iter()
+        .all(|t| t["start"].is_u64() && t["end"].is_u64()));
+    kors(&tmp)
+        .args(["analyze", "--format", "mecab"])
+        .write_stdin("로씨야와 조선\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("EOS\n"));
+    kors(&tmp)
+        .arg("analyze")
+        .write_stdin("Bolshoi")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bolshoi"));
+}
+
+#[test]
+fn dict_import_reports_a_missing_dictionary() {
+    let tmp = TempDir::new().unwrap();
+    kors(&tmp)
+        .args(["dict", "import-mecab", "no-such-dir", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-dir"));
+    assert!(!tmp.path().join("out").exists());
+}
