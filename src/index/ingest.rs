@@ -318,6 +318,9 @@ fn ingest(
     let (tx, rx) = sync_channel::<Result<corpus::RawDocument, Rejection>>(4 * BATCH);
     let mut since_commit = 0usize;
     std::thread::scope(|s| -> Result<()> {
+        // Owned here so that an early error return drops it, which ends the
+        // reader thread (blocked in `send`) before the scope joins it.
+        let rx = rx;
         let files = &files;
         s.spawn(move || {
             for f in files {
@@ -342,8 +345,7 @@ fn ingest(
                 }
             }
             let outcomes: Vec<Result<Outcome>> = batch
-                .drain(..)
-                .par_bridge()
+                .par_drain(..)
                 .map(|item| process(idx, &writer, &known, opts.tokenize, item))
                 .collect();
             for o in outcomes {
@@ -387,7 +389,6 @@ fn ingest(
                 break;
             }
         }
-        drop(rx);
         Ok(())
     })?;
     if let Some(bar) = bar {
