@@ -19,7 +19,9 @@ use kors_dict::lindera_dictionary::dictionary::Dictionary;
 const MAX_GROUPING_SIZE: usize = 24;
 /// Size of a serialized lindera `WordEntry`: u32 id, i16 cost, u16 left, u16 right.
 const ENTRY_LEN: usize = 10;
-/// Longest text handed to one lattice; longer input is cut at a space.
+/// Longest text handed to one lattice; longer input is cut at a space. It
+/// also keeps path costs in i32: a step costs well under 2^17, so 4096
+/// steps stay far from overflow.
 pub const MAX_LATTICE_CHARS: usize = 4096;
 
 /// One morpheme of the best path.
@@ -125,7 +127,7 @@ struct Node {
     word_cost: i32,
     word: WordRef,
     /// Best path cost up to and including this node.
-    total: i64,
+    total: i32,
     prev: u32,
 }
 
@@ -135,7 +137,7 @@ struct Node {
 struct EndRef {
     right_id: u16,
     node: u32,
-    total: i64,
+    total: i32,
 }
 
 const NIL: u32 = u32::MAX;
@@ -151,7 +153,7 @@ pub struct Lattice {
     ends: Vec<Vec<EndRef>>,
     /// Per left id: (stamp of the lookup it was computed for, best cost,
     /// best node).
-    best_by_left: Vec<(u32, i64, u32)>,
+    best_by_left: Vec<(u32, i32, u32)>,
     stamp: u32,
     path: Vec<u32>,
 }
@@ -250,12 +252,12 @@ impl Lattice {
                     (slot.1, slot.2)
                 } else {
                     let row = matrix.row(r.left_id as u32);
-                    let mut best = i64::MAX;
+                    let mut best = i32::MAX;
                     let mut best_node = NIL;
                     // MeCab walks its end list newest first and keeps the
                     // first of equal costs.
                     for e in self.ends[pos].iter().rev() {
-                        let cost = e.total + row[e.right_id as usize] as i64;
+                        let cost = e.total + row[e.right_id as usize] as i32;
                         if cost < best {
                             best = cost;
                             best_node = e.node;
@@ -272,7 +274,7 @@ impl Lattice {
                 } else {
                     0
                 };
-                let total = best + r.word_cost as i64 + penalty as i64;
+                let total = best + r.word_cost as i32 + penalty as i32;
                 let node = &mut self.nodes[i];
                 node.total = total;
                 node.prev = best_node;
@@ -286,10 +288,10 @@ impl Lattice {
 
         // EOS
         let row = matrix.row(0);
-        let mut best = i64::MAX;
+        let mut best = i32::MAX;
         let mut best_node = NIL;
         for e in self.ends[hi].iter().rev() {
-            let cost = e.total + row[e.right_id as usize] as i64;
+            let cost = e.total + row[e.right_id as usize] as i32;
             if cost < best {
                 best = cost;
                 best_node = e.node;
@@ -388,20 +390,18 @@ impl Lattice {
             }
             group_end = Some(end);
         }
-        let mut end = begin + 1;
-        for i in 1..=def.length as usize {
-            if end > hi {
-                break;
-            }
-            // MeCab `continue`s here without advancing, which ends the loop.
-            if Some(end) == group_end {
+        // Unknown words of 1..=length characters of the same kind.
+        let length = def.length as usize;
+        for (i, end) in (1..=length).zip(begin + 1..) {
+            // MeCab `continue`s at the group's end without advancing, which
+            // ends the loop.
+            if end > hi || Some(end) == group_end {
                 break;
             }
             add_unknown(&mut self.nodes, end);
-            if i < def.length as usize && !(end < hi && kind_of(end)) {
+            if i < length && !(end < hi && kind_of(end)) {
                 break;
             }
-            end += 1;
         }
         if self.nodes.len() == first {
             add_unknown(&mut self.nodes, begin + 1);
