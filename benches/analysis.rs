@@ -1,0 +1,70 @@
+//! Analysis throughput, one thread: Korean (court decisions), English (KCNA
+//! stories) and mixed Korean–English–Russian text, in bytes per second.
+//!
+//! `cargo bench --bench analysis`; the data come from `../shared/corpora`.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kors::analysis::Analyzer;
+
+/// Roughly `limit` bytes of the `text` fields of a JSONL corpus.
+fn jsonl_texts(rel: &str, limit: usize) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(rel);
+    let data = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("bench data missing: {}: {e}", path.display()));
+    let mut out = Vec::new();
+    let mut total = 0;
+    for line in data.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+            total += t.len();
+            out.push(t.to_string());
+        }
+        if total >= limit {
+            break;
+        }
+    }
+    out
+}
+
+fn bench_set(c: &mut Criterion, name: &str, texts: &[String]) {
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("analysis");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    let mut analyzer = Analyzer::new();
+    let mut terms = Vec::new();
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for t in texts {
+                terms.clear();
+                analyzer.terms(t, &mut terms);
+                n += terms.len();
+            }
+            n
+        })
+    });
+    group.finish();
+}
+
+fn analysis(c: &mut Criterion) {
+    let korean = jsonl_texts("ko-court-precedents-sample/precedents_sample.jsonl", 4 << 20);
+    bench_set(c, "korean_court_4MB", &korean);
+    let english = jsonl_texts("kcna-en-2011-2012/kcna_stories_2011_2012.jsonl", 4 << 20);
+    bench_set(c, "english_kcna_4MB", &english);
+    // Mixed: Korean paragraphs with English and Russian names between them.
+    let mixed: Vec<String> = korean
+        .iter()
+        .zip(&english)
+        .take(400)
+        .map(|(k, e)| format!("{k}\n푸틴(Путин, Putin) 대통령과 김정은 위원장은 {e}\n"))
+        .collect();
+    bench_set(c, "mixed", &mixed);
+}
+
+criterion_group!(benches, analysis);
+criterion_main!(benches);
