@@ -11,7 +11,7 @@ use std::ops::Bound;
 use anyhow::Result;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
-    QueryParserError, RangeQuery, TermQuery,
+    QueryParserError, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
@@ -38,9 +38,10 @@ pub const QUERY_FIELDS: &[&str] = &[
 /// Filters that restrict which passages may match.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    /// Passage language (e.g. `en`, `ko`), case-insensitive.
+    /// Passage language (e.g. `en`, `ko`; `en` also matches `en-gb`),
+    /// case-insensitive.
     pub lang: Option<String>,
-    /// Source, case-insensitive, whole value.
+    /// Source, case-insensitive: its whole name or its first words.
     pub source: Option<String>,
     /// Only documents dated on or after this day (undated ones are excluded).
     pub since: Option<Date>,
@@ -126,8 +127,66 @@ pub struct Parsed {
     pub highlight: HighlightSpec,
 }
 
+/// Longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
+/// Most terms in a query, after analysis (Lucene's default clause limit).
+pub const MAX_QUERY_TERMS: usize = 1024;
+/// Deepest nesting of parentheses and `NOT`s. tantivy's parser recurses once
+/// per level and overflows the stack (an abort, not an error) at a few
+/// thousand.
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// Refuses queries over the limits above, before the parser sees them.
+fn check_size(input: &str) -> Result<(), Error> {
+    if input.len() > MAX_QUERY_BYTES {
+        return Err(Error::Query(format!(
+            "the query is {} bytes long; the limit is {} KiB",
+            input.len(),
+            MAX_QUERY_BYTES / 1024
+        )));
+    }
+    // Over-estimates on purpose: parentheses count even inside quotes, and
+    // every run of `NOT`s adds to the depth of the parentheses around it.
+    let (mut parens, mut max_parens, mut nots, mut max_nots) = (0usize, 0, 0usize, 0);
+    for token in input.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        if token == "NOT" {
+            nots += 1;
+            max_nots = max_nots.max(nots);
+        } else if !token.is_empty() {
+            nots = 0;
+        }
+    }
+    for c in input.chars() {
+        match c {
+            '(' => {
+                parens += 1;
+                max_parens = max_parens.max(parens);
+            }
+            ')' => parens = parens.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max_parens + max_nots > MAX_QUERY_DEPTH {
+        return Err(Error::Query(format!(
+            "the query nests parentheses or NOTs {} deep; the limit is {MAX_QUERY_DEPTH}",
+            max_parens + max_nots
+        )));
+    }
+    Ok(())
+}
+
+/// The query as shown in messages: a long one is cut.
+fn shown(input: &str) -> String {
+    const MAX: usize = 80;
+    match input.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &input[..i]),
+        None => input.to_string(),
+    }
+}
+
 /// Parses `input` and adds `filters`.
 pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> {
+    check_size(input)?;
     let f = &idx.fields;
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
@@ -139,8 +198,16 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         parser.set_field_boost(f.title, TITLE_BOOST);
         parser
             .parse_query(input)
-            .map_err(|e| Error::Query(explain_parse_error(input, e)))?
+            .map_err(|e| Error::Query(explain_parse_error(&shown(input), e)))?
     };
+    let mut terms = 0usize;
+    user.query_terms(&mut |_, _| terms += 1);
+    if terms > MAX_QUERY_TERMS {
+        return Err(Error::Query(format!(
+            "the query has {terms} terms; the limit is {MAX_QUERY_TERMS}"
+        ))
+        .into());
+    }
     let highlight = HighlightSpec::of(user.as_ref(), f.text);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
@@ -153,11 +220,13 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             IndexRecordOption::Basic,
         ))
     };
+    // `en` also matches `en-gb`; a source matches by its whole name or its
+    // first words (`kcna` matches "KCNA (kcna.kp, English)").
     if let Some(l) = &filters.lang {
-        filter(keyword(f.lang, l));
+        filter(keyword_prefix(f.lang, l, "(-.*)?")?);
     }
     if let Some(s) = &filters.source {
-        filter(keyword(f.source, s));
+        filter(keyword_prefix(f.source, s, "([ ,;:(/].*)?")?);
     }
     if let Some(d) = &filters.doc {
         filter(Box::new(TermQuery::new(
@@ -188,6 +257,27 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         user,
         highlight,
     })
+}
+
+/// Matches keyword `field` values that are `value` (normalized) followed by
+/// what `rest` (a regex) matches.
+fn keyword_prefix(field: Field, value: &str, rest: &str) -> Result<Box<dyn Query>> {
+    let pattern = format!("{}{rest}", escape_regex(&normalize_keyword(value.trim())));
+    let q = RegexQuery::from_pattern(&pattern, field)
+        .map_err(|e| Error::Usage(format!("cannot filter on {value:?}: {e}")))?;
+    Ok(Box::new(q))
+}
+
+/// Escapes regex meta characters (those of the `regex-syntax` crate).
+fn escape_regex(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A one-line explanation of a query parse error, naming the problem.
@@ -245,6 +335,11 @@ pub fn parse_day(s: &str) -> std::result::Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::parse_day;
+
+    #[test]
+    fn regex_escaping() {
+        assert_eq!(super::escape_regex("kcna (kcna.kp)"), "kcna \\(kcna\\.kp\\)");
+    }
 
     #[test]
     fn days() {

@@ -108,7 +108,7 @@ fn highlighted(hit: &Value) -> Vec<String> {
 }
 
 /// A small JSONL corpus: three good documents and a malformed line 3.
-const FEED: &str = r#"{"id":"kcna-1","date":"2024-06-19","source":"KCNA","title":"Ballet tour announced","lang":"en","text":"The Bolshoi Ballet will tour Pyongyang next spring, the ministry of culture said."}
+const FEED: &str = r#"{"id":"kcna-1","date":"2024-06-19","source":"KCNA (kcna.kp, English)","title":"Ballet tour announced","lang":"en","text":"The Bolshoi Ballet will tour Pyongyang next spring, the ministry of culture said."}
 {"id":"yonhap-1","date":"2023-03-02","source":"Yonhap","title":"Gas talks","lang":"en","text":"Talks on supplies of liquefied natural gas from Russia resumed in Seoul on Thursday."}
 {"id":"broken", "title": "no closing brace"
 {"id":"yonhap-2","source":"Yonhap","title":"Undated note","lang":"en","text":"An undated note on Russia and the Bolshoi theatre."}
@@ -306,6 +306,8 @@ fn filters_restrict_hits() {
         ["d0a3d8de649cf0a0", "kcna-1", "yonhap-2"]
     );
     assert_eq!(docs(&["Bolshoi", "--source", "kcna"]), ["kcna-1"]);
+    assert_eq!(docs(&["Bolshoi", "--source", "KCNA (kcna.kp"]), ["kcna-1"]);
+    assert_eq!(docs(&["Russia", "--source", "yon"]), Vec::<String>::new());
     assert_eq!(docs(&["Bolshoi", "--source", "Hankyoreh"]), [SEED_ID]);
     assert_eq!(docs(&["Bolshoi", "--doc", "yonhap-2"]), ["yonhap-2"]);
     assert_eq!(
