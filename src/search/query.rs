@@ -338,7 +338,10 @@ mod tests {
 
     #[test]
     fn regex_escaping() {
-        assert_eq!(super::escape_regex("kcna (kcna.kp)"), "kcna \\(kcna\\.kp\\)");
+        assert_eq!(
+            super::escape_regex("kcna (kcna.kp)"),
+            "kcna \\(kcna\\.kp\\)"
+        );
     }
 
     #[test]
