@@ -51,6 +51,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
+    /// Verify every index file against its checksum; name what is damaged
+    /// (exit code 2 if anything is).
+    Check(StatsArgs),
     /// Show how the analyzer tokenizes text (argument or stdin).
     Analyze(AnalyzeArgs),
     /// Dictionary tools.

@@ -54,6 +54,11 @@ pub enum Task {
         /// JSON output.
         json: bool,
     },
+    /// `kors check`.
+    Check {
+        /// JSON output.
+        json: bool,
+    },
     /// `kors analyze`.
     Analyze {
         /// Text, or stdin when `None`.
@@ -83,6 +88,7 @@ impl Config {
             Command::Add(a) => ingest(false, a.paths, a.flags),
             Command::Search(a) => search(a)?,
             Command::Stats(a) => Task::Stats { json: a.json },
+            Command::Check(a) => Task::Check { json: a.json },
             Command::Analyze(a) => Task::Analyze {
                 text: a.text,
                 json: a.json,

@@ -77,6 +77,27 @@ pub enum Error {
     /// Interrupted by SIGINT.
     #[error("interrupted")]
     Interrupted,
+    /// Another process is writing the index (see `index::lock`).
+    #[error(
+        "the index at {} is being written by another process{}; wait for it to finish \
+         or stop it (only one `kors index`/`kors add` may write an index at a time)",
+        dir.display(),
+        pid.map_or(String::new(), |p| format!(" (kors, pid {p})"))
+    )]
+    Busy {
+        /// Index directory.
+        dir: PathBuf,
+        /// The writer's pid, when its note is there and it is alive.
+        pid: Option<u32>,
+    },
+    /// Index files fail their checks (`kors check` lists them).
+    #[error("the index at {} is damaged: {what}; rebuild it with `kors index [PATH…]`", dir.display())]
+    Damaged {
+        /// Index directory.
+        dir: PathBuf,
+        /// What is wrong, naming the files.
+        what: String,
+    },
 }
 
 impl Error {
@@ -85,9 +106,12 @@ impl Error {
         match self {
             Error::Rejected(_) => Exit::Rejected,
             Error::Interrupted => Exit::Interrupted,
-            Error::Usage(_) | Error::Query(_) | Error::NoIndex(_) | Error::Incompatible { .. } => {
-                Exit::Error
-            }
+            Error::Usage(_)
+            | Error::Query(_)
+            | Error::NoIndex(_)
+            | Error::Incompatible { .. }
+            | Error::Busy { .. }
+            | Error::Damaged { .. } => Exit::Error,
         }
     }
 }

@@ -18,6 +18,13 @@ use kors::search::{self, output};
 use config::{Config, Task};
 
 fn main() {
+    // A write past `ulimit -f` should fail with EFBIG, reported like any
+    // other write error, rather than kill kors mid-commit.
+    #[cfg(unix)]
+    // SAFETY: setting a signal to SIG_IGN before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let opts = cli::Opts::parse();
     let exit = match Config::from_opts(opts).and_then(run) {
         Ok(exit) => exit,
@@ -77,6 +84,17 @@ fn run(cfg: Config) -> Result<Exit> {
             } else {
                 s.write_human(&mut out)?;
             }
+            Ok(Exit::Ok)
+        }
+        Task::Check { json } => {
+            let report = index::check::check(&dir)?;
+            let mut out = io::stdout().lock();
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                report.write_human(&mut out)?;
+            }
+            report.into_result()?;
             Ok(Exit::Ok)
         }
         Task::Analyze { text, json, mecab } => analyze(text, json, mecab),

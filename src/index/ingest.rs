@@ -194,6 +194,13 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
             dir.display()
         );
     }
+    // A writer busy on the old index would lose its work when the new one is
+    // swapped in: hold its lock (or fail at once) until then.
+    let _old_lock = if exists(dir) {
+        Some(super::lock::hold(dir)?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     if tmp.exists() {
@@ -304,10 +311,8 @@ fn ingest(
         summary.rejections.push(r.into());
     }
     let budget = opts.memory_mb.max(16) * 1024 * 1024;
-    let mut writer: IndexWriter<TantivyDocument> = idx
-        .index
-        .writer(budget)
-        .context("creating the index writer")?;
+    // Fails at once, naming the holder, if another process writes the index.
+    let (mut writer, _holder) = super::lock::writer(idx, budget)?;
     let known = Mutex::new(known);
     let total_bytes: u64 = files.iter().map(|f| f.len).sum();
     let bar = progress_bar(opts.progress, total_bytes);

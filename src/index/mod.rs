@@ -5,7 +5,9 @@
 //! their corpus id, and re-adding a document replaces all its passages
 //! ([`ingest`]).
 
+pub mod check;
 pub mod ingest;
+pub mod lock;
 pub mod meta;
 pub mod schema;
 pub mod stats;
@@ -80,10 +82,17 @@ impl KorsIndex {
 
     /// A reader that sees the last commit (reloaded manually).
     pub fn reader(&self) -> Result<tantivy::IndexReader> {
-        Ok(self
-            .index
+        // Opening maps every segment file: a truncated one fails here, with a
+        // tantivy message that does not say what to do.
+        self.index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?)
+            .try_into()
+            .with_context(|| {
+                format!(
+                    "reading the index at {} (`kors check` names damaged files)",
+                    self.dir.display()
+                )
+            })
     }
 }

@@ -1,0 +1,166 @@
+//! `kors check`: every file of the last commit against its checksum.
+//!
+//! tantivy ends each segment file with a footer holding a CRC32 of the rest;
+//! nothing checks it when an index is opened (that would read every byte),
+//! so a flipped bit shows up, at best, as an odd error at query time. This
+//! reads `kors.json` and `meta.json`, then every file the committed segments
+//! need, and names each one that is missing, truncated or altered; last it
+//! opens a reader over the whole index, as a search would.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+use tantivy::Index;
+
+use crate::error::Error;
+
+/// Extensions tantivy writes for every kors segment (`.del` only with deletes).
+const SEGMENT_EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm"];
+
+/// One damaged file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Damage {
+    /// File name inside the index directory.
+    pub file: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// What `kors check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Index directory.
+    pub index: PathBuf,
+    /// Segments of the last commit.
+    pub segments: usize,
+    /// Files whose checksum was verified.
+    pub files_checked: usize,
+    /// Everything wrong; empty when the index is sound.
+    pub damaged: Vec<Damage>,
+}
+
+impl Report {
+    /// Whether nothing is damaged.
+    pub fn ok(&self) -> bool {
+        self.damaged.is_empty()
+    }
+
+    /// Human report: one line per damaged file, then a verdict.
+    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+        for d in &self.damaged {
+            writeln!(w, "damaged: {}: {}", d.file, d.reason)?;
+        }
+        writeln!(
+            w,
+            "{}: {} files in {} segment(s) checked, {}",
+            self.index.display(),
+            self.files_checked,
+            self.segments,
+            if self.ok() {
+                "all sound".to_string()
+            } else {
+                format!("{} damaged", self.damaged.len())
+            }
+        )
+    }
+
+    /// `Err(Error::Damaged)` naming the damaged files, if any.
+    pub fn into_result(self) -> Result<Report> {
+        if self.ok() {
+            return Ok(self);
+        }
+        let files: Vec<&str> = self.damaged.iter().map(|d| d.file.as_str()).collect();
+        Err(Error::Damaged {
+            dir: self.index.clone(),
+            what: format!("{} damaged file(s): {}", files.len(), files.join(", ")),
+        }
+        .into())
+    }
+}
+
+/// Checks the index in `dir`. Problems are listed in the report; `Err` only
+/// when there is no index at all.
+pub fn check(dir: &Path) -> Result<Report> {
+    if !super::exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()).into());
+    }
+    let mut report = Report {
+        index: dir.to_path_buf(),
+        segments: 0,
+        files_checked: 0,
+        damaged: Vec::new(),
+    };
+    let mut found = Vec::new();
+    if let Err(e) = super::meta::check(dir) {
+        found.push(damage(super::meta::FILE_NAME, format!("{e:#}")));
+    }
+    let index = match Index::open_in_dir(dir) {
+        Ok(i) => i,
+        Err(e) => {
+            found.push(damage("meta.json", format!("cannot be read: {e}")));
+            report.damaged = found;
+            return Ok(report);
+        }
+    };
+    let metas = match index.load_metas() {
+        Ok(m) => m,
+        Err(e) => {
+            found.push(damage("meta.json", format!("cannot be read: {e}")));
+            report.damaged = found;
+            return Ok(report);
+        }
+    };
+    report.segments = metas.segments.len();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for seg in &metas.segments {
+        let uuid = seg.id().uuid_string();
+        for ext in SEGMENT_EXTENSIONS {
+            files.push(PathBuf::from(format!("{uuid}.{ext}")));
+        }
+        if seg.has_deletes() {
+            files.push(seg.relative_path(tantivy::index::SegmentComponent::Delete));
+        }
+    }
+    for f in &files {
+        let name = f.to_string_lossy();
+        if !dir.join(f).is_file() {
+            found.push(damage(&name, "missing".into()));
+            continue;
+        }
+        report.files_checked += 1;
+        match index.directory().validate_checksum(f) {
+            Ok(true) => {}
+            Ok(false) => found.push(damage(&name, "checksum mismatch (altered)".into())),
+            Err(e) => found.push(damage(
+                &name,
+                format!("unreadable ({})", short(&e.to_string())),
+            )),
+        }
+    }
+    // Sound checksums but unusable all the same (e.g. written by another
+    // tantivy): open it as a search would.
+    if found.is_empty() {
+        if let Err(e) = index.reader() {
+            found.push(damage("(index)", format!("cannot be opened: {e}")));
+        }
+    }
+    report.damaged = found;
+    Ok(report)
+}
+
+fn damage(file: &str, reason: String) -> Damage {
+    Damage {
+        file: file.to_string(),
+        reason,
+    }
+}
+
+/// tantivy's messages carry a long hint about old versions; keep the gist.
+fn short(s: &str) -> String {
+    match s.find("Footer magic byte mismatch") {
+        Some(_) => "truncated or not a tantivy file: its footer is missing".into(),
+        None => s.chars().take(200).collect(),
+    }
+}

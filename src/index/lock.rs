@@ -1,0 +1,102 @@
+//! One writer per index, and a second one told who holds it.
+//!
+//! tantivy's own writer lock (`.tantivy-writer.lock`, an `flock`) is what
+//! keeps a second writer out. The kernel releases it when its process dies,
+//! so a writer killed with SIGKILL never blocks the next run. Its error
+//! (`LockBusy`) names neither the index nor the holder, so the holder writes
+//! its pid into [`PID_FILE`] once it has the lock, and a second writer reads
+//! it back for its message. The pid file is only a note: a stale one (its
+//! process gone) is ignored and overwritten.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tantivy::directory::error::LockError;
+use tantivy::directory::Directory;
+use tantivy::directory::{DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::{IndexWriter, TantivyDocument, TantivyError};
+
+use super::KorsIndex;
+use crate::error::Error;
+
+/// File in the index directory naming the process that writes the index.
+pub const PID_FILE: &str = "kors-writer.pid";
+
+/// Removes the pid file when the write is over, if it still names us.
+#[derive(Debug)]
+pub struct Holder {
+    path: PathBuf,
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        if read_pid(&self.path) == Some(std::process::id()) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn read_pid(path: &Path) -> Option<u32> {
+    fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+fn note(dir: &Path) -> Result<Holder> {
+    let path = dir.join(PID_FILE);
+    fs::write(&path, format!("{}\n", std::process::id()))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(Holder { path })
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending anything).
+pub fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: kill with signal 0 only checks for the process.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// The error for a busy index: names the index and, when known, the holder.
+fn busy(dir: &Path) -> Error {
+    Error::Busy {
+        dir: dir.to_path_buf(),
+        pid: read_pid(&dir.join(PID_FILE)).filter(|&p| alive(p) && p != std::process::id()),
+    }
+}
+
+/// The index writer of `idx` with `budget` bytes, failing at once with
+/// [`Error::Busy`] if another writer holds the index.
+pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocument>, Holder)> {
+    let writer = match idx.index.writer(budget) {
+        Ok(w) => w,
+        Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(busy(&idx.dir).into()),
+        Err(e) => return Err(e).context("creating the index writer"),
+    };
+    let holder = note(&idx.dir)?;
+    Ok((writer, holder))
+}
+
+/// Holds the writer lock of the index in `dir` without opening a writer
+/// (for `kors index`, which builds elsewhere and then replaces `dir`).
+pub fn hold(dir: &Path) -> Result<(DirectoryLock, Holder)> {
+    let d = MmapDirectory::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+    let lock = match d.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(l) => l,
+        Err(LockError::LockBusy) => return Err(busy(dir).into()),
+        Err(e) => {
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("locking the index at {}", dir.display()))
+        }
+    };
+    Ok((lock, note(dir)?))
+}
