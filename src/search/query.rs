@@ -214,12 +214,6 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     let mut filter = |q: Box<dyn Query>| {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     };
-    let keyword = |field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, &normalize_keyword(value)),
-            IndexRecordOption::Basic,
-        ))
-    };
     // `en` also matches `en-gb`; a source matches by its whole name or its
     // first words (`kcna` matches "KCNA (kcna.kp, English)").
     if let Some(l) = &filters.lang {
