@@ -162,10 +162,11 @@ pub struct SearchArgs {
     /// JSON Lines: one object per hit
     #[arg(long)]
     pub json: bool,
-    /// Only passages in this language (en, ko, ru…)
+    /// Only passages in this language (en, ko, ru…; en also matches en-gb)
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
-    /// Only documents from this source (case-insensitive, whole name)
+    /// Only documents from this source: its whole name or first words, any case
+    /// (kcna matches "KCNA (kcna.kp, English)")
     #[arg(long, value_name = "SOURCE")]
     pub source: Option<String>,
     /// Only documents dated on or after this day (undated ones are left out)

@@ -234,6 +234,9 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         );
         summary.kept_old_index = true;
     } else {
+        // Written again now that the writer is gone (belt and braces: the
+        // index must never be swapped in without its version record).
+        super::meta::write(&tmp)?;
         swap_in(&tmp, dir, &parent, &name)?;
     }
     summary.index = dir.to_path_buf();
