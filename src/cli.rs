@@ -56,6 +56,18 @@ pub enum Command {
     Check(StatsArgs),
     /// Show how the analyzer tokenizes text (argument or stdin).
     Analyze(AnalyzeArgs),
+    /// Ranking quality against relevance judgments (nDCG@10, MRR@10,
+    /// Recall@10, Recall@100), on one or more indexes side by side.
+    #[command(
+        after_help = EVAL_HELP,
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true
+    )]
+    Eval(EvalArgs),
+    /// Warm query latency (p50…p99, µs) and throughput, through the same
+    /// code as `kors search`.
+    #[command(after_help = BENCH_HELP)]
+    Bench(BenchArgs),
     /// Dictionary tools.
     #[command(subcommand)]
     Dict(DictCommand),
@@ -116,8 +128,22 @@ pub struct IndexArgs {
     /// Files or directories (.txt, .md, .jsonl) [default: corpus/]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Analyzer for text and titles, recorded in the index (queries use it too)
+    #[arg(long, value_enum, default_value_t = AnalyzerChoice::Morph, value_name = "NAME")]
+    pub analyzer: AnalyzerChoice,
     #[command(flatten)]
     pub flags: IngestFlags,
+}
+
+/// Analyzer chosen at index time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzerChoice {
+    /// kors's analyzer: Korean morphemes, English and Russian stems
+    Morph,
+    /// Hangul (CJK) character bigrams, other words lower-cased (as Lucene's CJKAnalyzer)
+    Bigram,
+    /// Whitespace-separated words, lower-cased
+    Whitespace,
 }
 
 /// `kors add`.
@@ -234,4 +260,102 @@ pub enum DictCommand {
         #[arg(long, default_value = "crates/kors-dict/dict-src", value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+const EVAL_HELP: &str = "\
+Documents are ranked by their best passage. --mode terms (default) ORs the
+query's analyzed terms (bag of words, as Anserini runs Lucene baselines);
+--mode syntax parses queries as `kors search` does.
+
+Examples:
+  kors eval import-korquad ../shared/corpora/korquad-v1-dev/KorQuAD_v1.0_dev.json --out kq
+  kors --index kq-morph index kq/docs.jsonl
+  kors eval --queries kq/queries.tsv --qrels kq/qrels.txt --max-queries 200 kq-morph kq-bigram";
+
+/// `kors eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Import a test collection instead of evaluating
+    #[command(subcommand)]
+    pub command: Option<EvalCommand>,
+    /// Queries: `qid<TAB>query`, one a line
+    #[arg(long, value_name = "FILE", required = true)]
+    pub queries: Option<PathBuf>,
+    /// Relevance judgments, TREC qrels (`qid 0 docid rel`)
+    #[arg(long, value_name = "FILE", required = true)]
+    pub qrels: Option<PathBuf>,
+    /// Only the first N queries of the file
+    #[arg(long, value_name = "N")]
+    pub max_queries: Option<usize>,
+    /// How queries become tantivy queries
+    #[arg(long, value_enum, default_value_t = EvalMode::Terms)]
+    pub mode: EvalMode,
+    /// One JSON object: every run, overall and per query
+    #[arg(long)]
+    pub json: bool,
+    /// Indexes to evaluate side by side [default: --index]
+    #[arg(value_name = "INDEX")]
+    pub indexes: Vec<PathBuf>,
+}
+
+/// How `kors eval` runs queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalMode {
+    /// Analyzed terms OR-ed, weighted by their count (bag of words)
+    Terms,
+    /// `kors search`'s query syntax
+    Syntax,
+}
+
+/// `kors eval …` importers.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// KorQuAD 1.0 (SQuAD JSON) → docs.jsonl, queries.tsv, qrels.txt: each
+    /// paragraph a document, each question a query judged by its paragraph
+    ImportKorquad {
+        /// The KorQuAD JSON file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Output directory
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+const BENCH_HELP: &str = "\
+Without --queries, runs the query sets shipped in benches/queries/
+(ko-topical, en-topical, korquad-200). A query file has one query a line
+(or qid<TAB>query); blank lines and # comments are skipped.
+
+Examples:
+  kors bench
+  kors bench --queries benches/queries/ko-topical.txt --iterations 100 --json
+  kors bench --snippets --threads 2";
+
+/// `kors bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query file (repeatable) [default: the shipped sets]
+    #[arg(long, value_name = "FILE")]
+    pub queries: Vec<PathBuf>,
+    /// Untimed rounds over each set first
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub warmup: usize,
+    /// Timed rounds over each set
+    #[arg(long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub iterations: u64,
+    /// Hits per query
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "K")]
+    pub limit: usize,
+    /// Also read the hits and make snippets, as `kors search` prints them
+    #[arg(long)]
+    pub snippets: bool,
+    /// Run queries on this many threads at once (reports throughput)
+    #[arg(long, default_value_t = 1, value_name = "T",
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: u64,
+    /// One JSON object
+    #[arg(long)]
+    pub json: bool,
 }

@@ -7,13 +7,19 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use anyhow::Result;
+use kors::analysis::AnalyzerKind;
+use kors::bench::BenchOptions;
 use kors::error::Error;
+use kors::eval::QueryMode;
 use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::search::output::Format;
 use kors::search::query::parse_day;
 use kors::search::{Filters, SearchRequest};
 
-use crate::cli::{self, AnalyzeFormat, ColorChoice, Command, DictCommand, Opts, TokenizeIn};
+use crate::cli::{
+    self, AnalyzeFormat, AnalyzerChoice, ColorChoice, Command, DictCommand, Opts, TokenizeIn,
+};
+use crate::cli::{EvalCommand, EvalMode};
 
 /// Everything a run needs.
 #[derive(Debug)]
@@ -75,6 +81,37 @@ pub enum Task {
         /// Output directory.
         out: PathBuf,
     },
+    /// `kors eval`.
+    Eval {
+        /// Query file.
+        queries: PathBuf,
+        /// Qrels file.
+        qrels: PathBuf,
+        /// Indexes to evaluate (empty: the index directory).
+        indexes: Vec<PathBuf>,
+        /// Only the first N queries.
+        max_queries: Option<usize>,
+        /// How queries are run.
+        mode: QueryMode,
+        /// JSON output.
+        json: bool,
+    },
+    /// `kors eval import-korquad`.
+    ImportKorquad {
+        /// KorQuAD JSON.
+        input: PathBuf,
+        /// Output directory.
+        out: PathBuf,
+    },
+    /// `kors bench`.
+    Bench {
+        /// Query files (empty: the shipped sets).
+        queries: Vec<PathBuf>,
+        /// Options.
+        options: BenchOptions,
+        /// JSON output.
+        json: bool,
+    },
 }
 
 impl Config {
@@ -84,7 +121,17 @@ impl Config {
             .index
             .unwrap_or_else(|| PathBuf::from(kors::index::DEFAULT_DIR));
         let task = match opts.command {
-            Command::Index(a) => ingest(true, a.paths, a.flags),
+            Command::Index(a) => {
+                let mut task = ingest(true, a.paths, a.flags);
+                if let Task::Ingest { options, .. } = &mut task {
+                    options.analyzer = match a.analyzer {
+                        AnalyzerChoice::Morph => AnalyzerKind::Morph,
+                        AnalyzerChoice::Bigram => AnalyzerKind::Bigram,
+                        AnalyzerChoice::Whitespace => AnalyzerKind::Whitespace,
+                    };
+                }
+                task
+            }
             Command::Add(a) => ingest(false, a.paths, a.flags),
             Command::Search(a) => search(a)?,
             Command::Stats(a) => Task::Stats { json: a.json },
@@ -95,6 +142,34 @@ impl Config {
                 mecab: a.format == AnalyzeFormat::Mecab,
             },
             Command::Dict(DictCommand::ImportMecab { dir, out }) => Task::ImportMecab { dir, out },
+            Command::Eval(a) => match a.command {
+                Some(EvalCommand::ImportKorquad { file, out }) => {
+                    Task::ImportKorquad { input: file, out }
+                }
+                None => Task::Eval {
+                    // clap requires both when there is no subcommand.
+                    queries: a.queries.unwrap_or_default(),
+                    qrels: a.qrels.unwrap_or_default(),
+                    indexes: a.indexes,
+                    max_queries: a.max_queries,
+                    mode: match a.mode {
+                        EvalMode::Terms => QueryMode::Terms,
+                        EvalMode::Syntax => QueryMode::Syntax,
+                    },
+                    json: a.json,
+                },
+            },
+            Command::Bench(a) => Task::Bench {
+                queries: a.queries,
+                options: BenchOptions {
+                    warmup: a.warmup,
+                    iterations: a.iterations as usize,
+                    limit: a.limit,
+                    snippets: a.snippets,
+                    threads: a.threads as usize,
+                },
+                json: a.json,
+            },
         };
         Ok(Config { index_dir, task })
     }
@@ -116,6 +191,7 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
             },
             progress: !f.no_progress && !f.json,
             interrupt: Arc::new(AtomicBool::new(false)),
+            analyzer: AnalyzerKind::Morph,
         },
         json: f.json,
         dry_run: f.dry_run,

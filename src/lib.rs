@@ -6,7 +6,9 @@
 //! `search` (query, ranking, snippets).
 
 pub mod analysis;
+pub mod bench;
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod search;

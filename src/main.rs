@@ -98,6 +98,55 @@ fn run(cfg: Config) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         Task::Analyze { text, json, mecab } => analyze(text, json, mecab),
+        Task::Eval {
+            queries,
+            qrels,
+            mut indexes,
+            max_queries,
+            mode,
+            json,
+        } => {
+            if indexes.is_empty() {
+                indexes.push(dir);
+            }
+            eval(&queries, &qrels, &indexes, max_queries, mode, json)
+        }
+        Task::ImportKorquad { input, out } => {
+            let s = kors::eval::korquad::import(&input, &out)?;
+            writeln!(
+                io::stdout().lock(),
+                "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
+                s.articles,
+                s.paragraphs,
+                s.questions,
+                s.docs.display(),
+                s.queries.display(),
+                s.qrels.display()
+            )?;
+            Ok(Exit::Ok)
+        }
+        Task::Bench {
+            queries,
+            options,
+            json,
+        } => {
+            let sets = if queries.is_empty() {
+                kors::bench::shipped_sets()
+            } else {
+                queries
+                    .iter()
+                    .map(|q| kors::bench::read_set(q))
+                    .collect::<Result<_>>()?
+            };
+            let report = kors::bench::run(&KorsIndex::open(&dir)?, &sets, &options)?;
+            let mut out = io::stdout().lock();
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                kors::bench::write_human(&report, &mut out)?;
+            }
+            Ok(Exit::Ok)
+        }
         Task::ImportMecab { dir, out } => {
             let s = mecab_dic::import(&dir, &out, &mecab_dic::ImportOptions::default())
                 .with_context(|| format!("importing the MeCab dictionary in {}", dir.display()))?;
@@ -209,6 +258,36 @@ fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
         for r in &reports {
             writeln!(out, "{r}")?;
         }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `kors eval`: one run per index, side by side.
+fn eval(
+    queries: &std::path::Path,
+    qrels: &std::path::Path,
+    indexes: &[std::path::PathBuf],
+    max_queries: Option<usize>,
+    mode: kors::eval::QueryMode,
+    json: bool,
+) -> Result<Exit> {
+    let mut qs = kors::eval::read_queries(queries)?;
+    if let Some(n) = max_queries {
+        qs.truncate(n);
+    }
+    let judgments = kors::eval::read_qrels(qrels)?;
+    kors::eval::check_inputs(&qs, &judgments)?;
+    let mut reports = Vec::new();
+    for dir in indexes {
+        let idx = KorsIndex::open(dir)?;
+        reports.push(kors::eval::evaluate(&idx, &qs, &judgments, mode)?);
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        let v = serde_json::json!({ "runs": reports });
+        writeln!(out, "{}", serde_json::to_string(&v)?)?;
+    } else {
+        kors::eval::write_table(&reports, &mut out)?;
     }
     Ok(Exit::Ok)
 }

@@ -8,17 +8,19 @@
 //! script rules; other lines are split into words by script (`script`).
 //! `tokenizer` adapts the result to tantivy.
 
+pub mod bigram;
 pub mod korean;
 pub mod mecab;
 pub mod normalize;
 pub mod script;
 pub mod tokenizer;
+pub mod whitespace;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use korean::{Lattice, Morpheme, WordRef};
 pub use mecab::write_mecab;
@@ -38,9 +40,89 @@ pub fn analyzer() -> tantivy::tokenizer::TextAnalyzer {
     tantivy::tokenizer::TextAnalyzer::from(KorsTokenizer::default())
 }
 
-/// Registers kors's tokenizers on `index`; call on every open/create.
+/// Registers kors's tokenizers on `index` (every [`AnalyzerKind`], under
+/// its own name, so any index can be opened); call on every open/create.
 pub fn register(index: &tantivy::Index) {
-    index.tokenizers().register(TOKENIZER_NAME, analyzer());
+    for kind in AnalyzerKind::ALL {
+        index
+            .tokenizers()
+            .register(kind.tokenizer_name(), kind.analyzer());
+    }
+}
+
+/// Which analyzer an index uses for `text` and `title`, chosen at index
+/// time (`kors index --analyzer`); queries go through the same one because
+/// the schema names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalyzerKind {
+    /// kors's analyzer: Korean morphemes, English/Russian stems.
+    #[default]
+    Morph,
+    /// CJK character bigrams, other words lower-cased (Lucene's CJKAnalyzer).
+    Bigram,
+    /// Whitespace-separated words, lower-cased.
+    Whitespace,
+}
+
+impl AnalyzerKind {
+    /// Every kind.
+    pub const ALL: [AnalyzerKind; 3] = [
+        AnalyzerKind::Morph,
+        AnalyzerKind::Bigram,
+        AnalyzerKind::Whitespace,
+    ];
+
+    /// The name users type (`morph`, `bigram`, `whitespace`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AnalyzerKind::Morph => "morph",
+            AnalyzerKind::Bigram => "bigram",
+            AnalyzerKind::Whitespace => "whitespace",
+        }
+    }
+
+    /// The tokenizer name in the schema (and in `kors.json`); morph keeps
+    /// [`TOKENIZER_NAME`] so indexes built before the choice existed open.
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            AnalyzerKind::Morph => TOKENIZER_NAME,
+            AnalyzerKind::Bigram => "kors_bigram",
+            AnalyzerKind::Whitespace => "kors_whitespace",
+        }
+    }
+
+    /// Version of this analyzer's output (see [`ANALYZER_VERSION`]).
+    pub fn version(self) -> u32 {
+        match self {
+            AnalyzerKind::Morph => ANALYZER_VERSION,
+            AnalyzerKind::Bigram | AnalyzerKind::Whitespace => 1,
+        }
+    }
+
+    /// The kind whose tokenizer is registered under `name`.
+    pub fn from_tokenizer_name(name: &str) -> Option<AnalyzerKind> {
+        Self::ALL.into_iter().find(|k| k.tokenizer_name() == name)
+    }
+
+    /// A fresh analyzer of this kind.
+    pub fn analyzer(self) -> tantivy::tokenizer::TextAnalyzer {
+        match self {
+            AnalyzerKind::Morph => analyzer(),
+            AnalyzerKind::Bigram => {
+                tantivy::tokenizer::TextAnalyzer::from(bigram::BigramTokenizer::default())
+            }
+            AnalyzerKind::Whitespace => {
+                tantivy::tokenizer::TextAnalyzer::from(whitespace::WhitespaceTokenizer::default())
+            }
+        }
+    }
+}
+
+impl fmt::Display for AnalyzerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Part-of-speech tags dropped by default, as Lucene's nori does

@@ -55,6 +55,8 @@ pub struct IngestOptions {
     pub progress: bool,
     /// Set by the SIGINT handler.
     pub interrupt: Arc<AtomicBool>,
+    /// Analyzer of a newly created index (an existing index keeps its own).
+    pub analyzer: analysis::AnalyzerKind,
 }
 
 impl Default for IngestOptions {
@@ -65,6 +67,7 @@ impl Default for IngestOptions {
             tokenize: Tokenize::Tantivy,
             progress: true,
             interrupt: Arc::new(AtomicBool::new(false)),
+            analyzer: analysis::AnalyzerKind::Morph,
         }
     }
 }
@@ -207,7 +210,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         std::fs::remove_dir_all(&tmp)?;
     }
     let result = (|| {
-        let idx = KorsIndex::create(&tmp)?;
+        let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;
         ingest(&idx, inputs, HashMap::new(), opts)
     })();
     let mut summary = match result {
@@ -236,7 +239,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     } else {
         // Written again now that the writer is gone (belt and braces: the
         // index must never be swapped in without its version record).
-        super::meta::write(&tmp)?;
+        super::meta::write_for(&tmp, opts.analyzer)?;
         swap_in(&tmp, dir, &parent, &name)?;
     }
     summary.index = dir.to_path_buf();
@@ -264,7 +267,7 @@ fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<()> {
 
 /// Adds `inputs` to the index in `dir`, creating it if there is none.
 pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
-    let (idx, _created) = KorsIndex::open_or_create(dir)?;
+    let (idx, _created) = KorsIndex::open_or_create_with(dir, opts.analyzer)?;
     let known = indexed_hashes(&idx)?;
     let mut summary = ingest(&idx, inputs, known, opts)?;
     summary.index = dir.to_path_buf();
@@ -432,12 +435,15 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar
 }
 
 thread_local! {
-    static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analysis::analyzer());
+    /// One analyzer of each kind per rayon worker, made on first use.
+    static ANALYZERS: std::cell::RefCell<HashMap<analysis::AnalyzerKind, TextAnalyzer>> =
+        std::cell::RefCell::new(HashMap::new());
 }
 
-fn pre_tokenize(text: &str) -> PreTokenizedString {
-    let tokens = ANALYZER.with(|a| {
+fn pre_tokenize(kind: analysis::AnalyzerKind, text: &str) -> PreTokenizedString {
+    let tokens = ANALYZERS.with(|a| {
         let mut a = a.borrow_mut();
+        let a = a.entry(kind).or_insert_with(|| kind.analyzer());
         let mut stream = a.token_stream(text);
         let mut tokens: Vec<Token> = Vec::new();
         while stream.advance() {
@@ -510,7 +516,7 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
     let f = &idx.fields;
     let title = doc.meta.title.opt_str();
     let title_tokens = match (tokenize, title) {
-        (Tokenize::Rayon, Some(t)) => Some(pre_tokenize(t)),
+        (Tokenize::Rayon, Some(t)) => Some(pre_tokenize(idx.analyzer, t)),
         _ => None,
     };
     let date = doc
@@ -526,7 +532,7 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
         let mut t = TantivyDocument::default();
         match tokenize {
             Tokenize::Tantivy => t.add_text(f.text, text),
-            Tokenize::Rayon => t.add_pre_tokenized_text(f.text, pre_tokenize(text)),
+            Tokenize::Rayon => t.add_pre_tokenized_text(f.text, pre_tokenize(idx.analyzer, text)),
         }
         match (&title_tokens, title) {
             (Some(tok), _) => t.add_pre_tokenized_text(f.title, tok.clone()),

@@ -20,23 +20,34 @@ pub const FILE_NAME: &str = "kors.json";
 pub struct KorsMeta {
     /// [`SCHEMA_VERSION`] of the build that wrote the index.
     pub schema_version: u32,
-    /// Name of the analyzer ([`analysis::TOKENIZER_NAME`]).
+    /// Tokenizer name of the analyzer chosen at index time
+    /// ([`analysis::AnalyzerKind::tokenizer_name`]; `kors` for morph).
     pub analyzer: String,
-    /// [`analysis::ANALYZER_VERSION`].
+    /// [`analysis::AnalyzerKind::version`] of that analyzer.
     pub analyzer_version: u32,
     /// Version of kors that created the index (informative).
     pub created_by: String,
 }
 
 impl KorsMeta {
-    /// The meta this build writes and accepts.
+    /// The meta this build writes for the default (morph) analyzer.
     pub fn current() -> KorsMeta {
+        KorsMeta::for_analyzer(analysis::AnalyzerKind::Morph)
+    }
+
+    /// The meta this build writes for an index analyzed by `kind`.
+    pub fn for_analyzer(kind: analysis::AnalyzerKind) -> KorsMeta {
         KorsMeta {
             schema_version: SCHEMA_VERSION,
-            analyzer: analysis::TOKENIZER_NAME.to_string(),
-            analyzer_version: analysis::ANALYZER_VERSION,
+            analyzer: kind.tokenizer_name().to_string(),
+            analyzer_version: kind.version(),
             created_by: format!("kors {}", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// The analyzer the index was built with, if this build knows it.
+    pub fn kind(&self) -> Option<analysis::AnalyzerKind> {
+        analysis::AnalyzerKind::from_tokenizer_name(&self.analyzer)
     }
 
     fn describe(&self) -> String {
@@ -48,17 +59,22 @@ impl KorsMeta {
 
     /// Whether an index with this meta can be read and extended by this build.
     pub fn compatible(&self) -> bool {
-        let cur = KorsMeta::current();
-        self.schema_version == cur.schema_version
-            && self.analyzer == cur.analyzer
-            && self.analyzer_version == cur.analyzer_version
+        self.schema_version == SCHEMA_VERSION
+            && self
+                .kind()
+                .is_some_and(|k| self.analyzer_version == k.version())
     }
 }
 
-/// Writes the current meta into `dir`.
+/// Writes the current meta (morph analyzer) into `dir`.
 pub fn write(dir: &Path) -> Result<()> {
+    write_for(dir, analysis::AnalyzerKind::Morph)
+}
+
+/// Writes the meta of an index analyzed by `kind` into `dir`.
+pub fn write_for(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
     let path = dir.join(FILE_NAME);
-    let json = serde_json::to_string_pretty(&KorsMeta::current())?;
+    let json = serde_json::to_string_pretty(&KorsMeta::for_analyzer(kind))?;
     fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))
 }
 

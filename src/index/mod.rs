@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tantivy::Index;
 
+pub use crate::analysis::AnalyzerKind;
 use crate::error::Error;
 pub use schema::Fields;
 
@@ -31,6 +32,8 @@ pub struct KorsIndex {
     pub index: Index,
     /// The schema's fields.
     pub fields: Fields,
+    /// The analyzer of `text` and `title`, chosen when the index was built.
+    pub analyzer: AnalyzerKind,
 }
 
 /// Whether `dir` holds an index (of any version).
@@ -44,40 +47,57 @@ impl KorsIndex {
         if !exists(dir) {
             return Err(Error::NoIndex(dir.to_path_buf()).into());
         }
-        meta::check(dir)?;
+        let kind = meta::check(dir)?.kind().unwrap_or_default();
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("opening the index at {}", dir.display()))?;
-        Self::wrap(dir, index)
+        Self::wrap(dir, index, kind)
     }
 
     /// Creates a new, empty index in `dir` (created if missing; must not
     /// already hold an index).
     pub fn create(dir: &Path) -> Result<KorsIndex> {
+        Self::create_with(dir, AnalyzerKind::Morph)
+    }
+
+    /// [`KorsIndex::create`] with `kind` analyzing text and titles.
+    pub fn create_with(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating index directory {}", dir.display()))?;
-        let index = Index::create_in_dir(dir, schema::build())
+        let index = Index::create_in_dir(dir, schema::build_with(kind))
             .with_context(|| format!("creating an index in {}", dir.display()))?;
-        meta::write(dir)?;
-        Self::wrap(dir, index)
+        meta::write_for(dir, kind)?;
+        Self::wrap(dir, index, kind)
     }
 
     /// Opens the index in `dir`, or creates one if there is none.
     pub fn open_or_create(dir: &Path) -> Result<(KorsIndex, bool)> {
+        Self::open_or_create_with(dir, AnalyzerKind::Morph)
+    }
+
+    /// [`KorsIndex::open_or_create`]; `kind` is used only when creating.
+    pub fn open_or_create_with(dir: &Path, kind: AnalyzerKind) -> Result<(KorsIndex, bool)> {
         if exists(dir) {
             Ok((Self::open(dir)?, false))
         } else {
-            Ok((Self::create(dir)?, true))
+            Ok((Self::create_with(dir, kind)?, true))
         }
     }
 
-    fn wrap(dir: &Path, index: Index) -> Result<KorsIndex> {
+    fn wrap(dir: &Path, index: Index, analyzer: AnalyzerKind) -> Result<KorsIndex> {
         schema::register_tokenizers(&index);
         let fields = Fields::of(&index.schema())?;
         Ok(KorsIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
+            analyzer,
         })
+    }
+
+    /// A fresh analyzer of the kind this index uses (for highlighting and
+    /// anything else that must tokenize as the index did).
+    pub fn text_analyzer(&self) -> tantivy::tokenizer::TextAnalyzer {
+        self.analyzer.analyzer()
     }
 
     /// A reader that sees the last commit (reloaded manually).

@@ -85,13 +85,18 @@ pub struct Fields {
     pub end: Field,
 }
 
-/// Builds kors's schema.
+/// Builds kors's schema, with kors's (morphological) analyzer.
 pub fn build() -> Schema {
+    build_with(analysis::AnalyzerKind::Morph)
+}
+
+/// Builds kors's schema with `kind` analyzing `text` and `title`.
+pub fn build_with(kind: analysis::AnalyzerKind) -> Schema {
     let mut b = Schema::builder();
     let analyzed = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(analysis::TOKENIZER_NAME)
+                .set_tokenizer(kind.tokenizer_name())
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();

@@ -85,34 +85,16 @@ pub struct Hit {
 
 /// Runs `req` on `idx`.
 pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
-    let parsed = query::build(idx, &req.query, &req.filters)?;
     let reader = idx.reader()?;
-    let searcher = reader.searcher();
-    let want = req.offset + req.limit;
-    let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
-        Vec::new()
-    } else if req.group {
-        grouped(&searcher, &*parsed.query, want)?
-    } else {
-        searcher
-            .search(
-                &*parsed.query,
-                &TopDocs::with_limit(req.limit)
-                    .and_offset(req.offset)
-                    .order_by_score(),
-            )
-            .context("searching")?
-    };
-    let ranked = if req.group {
-        ranked
-            .into_iter()
-            .skip(req.offset)
-            .take(req.limit)
-            .collect()
-    } else {
-        ranked
-    };
-    let mut analyzer = crate::analysis::analyzer();
+    search_in(idx, &reader.searcher(), req)
+}
+
+/// [`search`] with a searcher the caller keeps (`kors bench` opens the
+/// index once and runs many queries through this).
+pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Vec<Hit>> {
+    let parsed = query::build(idx, &req.query, &req.filters)?;
+    let ranked = rank(searcher, &parsed, req)?;
+    let mut analyzer = idx.text_analyzer();
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
@@ -125,13 +107,46 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
         if req.explain {
             let e = parsed
                 .query
-                .explain(&searcher, addr)
+                .explain(searcher, addr)
                 .context("explaining a score")?;
             hit.explain = Some(explanation_json(idx, &e)?);
         }
         hits.push(hit);
     }
     Ok(hits)
+}
+
+/// The ranked passages of a parsed request (score, address), after
+/// `offset`, at most `limit`: [`search_in`] without reading stored text.
+pub fn rank(
+    searcher: &Searcher,
+    parsed: &query::Parsed,
+    req: &SearchRequest,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let want = req.offset + req.limit;
+    let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
+        Vec::new()
+    } else if req.group {
+        grouped(searcher, &*parsed.query, want)?
+    } else {
+        searcher
+            .search(
+                &*parsed.query,
+                &TopDocs::with_limit(req.limit)
+                    .and_offset(req.offset)
+                    .order_by_score(),
+            )
+            .context("searching")?
+    };
+    Ok(if req.group {
+        ranked
+            .into_iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .collect()
+    } else {
+        ranked
+    })
 }
 
 /// The best passage of each document, best first, at least `want` of them

@@ -3,3 +3,4 @@
 mod analysis;
 mod cli;
 mod corpus;
+mod measure;

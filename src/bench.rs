@@ -1,0 +1,338 @@
+//! `kors bench`: warm query latency and throughput on an open index.
+//!
+//! The index is opened once and one searcher kept; every query goes through
+//! `kors search`'s own functions: [`search::query::build`] and
+//! [`search::rank`] (top `limit` passages, no stored text), or, with
+//! snippets, [`search::search_in`] (stored passages read, highlights and
+//! snippets made, everything but printing). After `warmup` untimed rounds
+//! over the query set, `iterations` timed rounds; every query run is one
+//! latency sample. With `threads` > 1 each thread runs the timed rounds
+//! over the whole set (starting at different queries) and QPS is all
+//! samples over the wall-clock time.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::index::KorsIndex;
+use crate::search::{self, query, Filters, SearchRequest};
+
+/// A named list of queries.
+#[derive(Debug, Clone)]
+pub struct QuerySet {
+    /// Name (the file stem).
+    pub name: String,
+    /// Queries, one per line of the file.
+    pub queries: Vec<String>,
+}
+
+/// Query sets shipped in `benches/queries/` (compiled in).
+pub fn shipped_sets() -> Vec<QuerySet> {
+    [
+        (
+            "ko-topical",
+            include_str!("../benches/queries/ko-topical.txt"),
+        ),
+        (
+            "en-topical",
+            include_str!("../benches/queries/en-topical.txt"),
+        ),
+        (
+            "korquad-200",
+            include_str!("../benches/queries/korquad-200.txt"),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, text)| QuerySet {
+        name: name.to_string(),
+        queries: parse_set(text),
+    })
+    .collect()
+}
+
+/// Queries of a file: one a line; blank lines and `#` comments skipped; a
+/// line `id<TAB>query` (as `kors eval` reads) keeps the query.
+pub fn parse_set(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_once('\t').map_or(l, |(_, q)| q).trim().to_string())
+        .collect()
+}
+
+/// Reads a query set from `path`.
+pub fn read_set(path: &Path) -> Result<QuerySet> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(QuerySet {
+        name: path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        ),
+        queries: parse_set(&text),
+    })
+}
+
+/// How to run a benchmark.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchOptions {
+    /// Untimed rounds over the set first.
+    pub warmup: usize,
+    /// Timed rounds over the set.
+    pub iterations: usize,
+    /// Hits per query (`kors search -n`).
+    pub limit: usize,
+    /// Read stored passages and make snippets, as `kors search` prints them.
+    pub snippets: bool,
+    /// Concurrent threads.
+    pub threads: usize,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        BenchOptions {
+            warmup: 3,
+            iterations: 10,
+            limit: 10,
+            snippets: false,
+            threads: 1,
+        }
+    }
+}
+
+/// Latencies of one query set.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetReport {
+    /// Set name.
+    pub name: String,
+    /// Queries in the set.
+    pub queries: usize,
+    /// Timed query runs.
+    pub samples: usize,
+    /// Queries that failed (parse errors); not timed.
+    pub errors: usize,
+    /// Median latency, µs.
+    pub p50_us: f64,
+    /// 90th percentile, µs.
+    pub p90_us: f64,
+    /// 95th percentile, µs.
+    pub p95_us: f64,
+    /// 99th percentile, µs.
+    pub p99_us: f64,
+    /// Slowest run, µs.
+    pub max_us: f64,
+    /// Mean, µs.
+    pub mean_us: f64,
+    /// Query runs per second of wall-clock time (all threads).
+    pub qps: f64,
+    /// Mean number of hits returned.
+    pub mean_hits: f64,
+}
+
+/// A whole `kors bench` run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    /// Index directory.
+    pub index: std::path::PathBuf,
+    /// Its analyzer.
+    pub analyzer: String,
+    /// Passages in the index.
+    pub passages: u64,
+    /// The options.
+    #[serde(flatten)]
+    pub options: BenchOptions,
+    /// One entry per query set.
+    pub sets: Vec<SetReport>,
+}
+
+/// Runs one query the way `kors search` does; returns the number of hits.
+fn run_one(
+    idx: &KorsIndex,
+    searcher: &tantivy::Searcher,
+    q: &str,
+    opts: &BenchOptions,
+) -> Result<usize> {
+    let req = SearchRequest {
+        query: q.to_string(),
+        filters: Filters::default(),
+        limit: opts.limit,
+        offset: 0,
+        group: false,
+        explain: false,
+    };
+    if opts.snippets {
+        Ok(search::search_in(idx, searcher, &req)?.len())
+    } else {
+        let parsed = query::build(idx, &req.query, &req.filters)?;
+        Ok(search::rank(searcher, &parsed, &req)?.len())
+    }
+}
+
+/// Benchmarks every set on `idx`.
+pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<BenchReport> {
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let threads = opts.threads.max(1);
+    let mut reports = Vec::new();
+    for set in sets {
+        // Queries that do not parse are counted once and left out.
+        let mut ok: Vec<&str> = Vec::new();
+        let mut errors = 0;
+        for q in &set.queries {
+            match run_one(idx, &searcher, q, opts) {
+                Ok(_) => ok.push(q),
+                Err(_) => errors += 1,
+            }
+        }
+        for _ in 0..opts.warmup {
+            for q in &ok {
+                run_one(idx, &searcher, q, opts)?;
+            }
+        }
+        let started = Instant::now();
+        let per_thread: Vec<Result<(Vec<u64>, usize)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (ok, searcher) = (&ok, &searcher);
+                    s.spawn(move || -> Result<(Vec<u64>, usize)> {
+                        let mut lat = Vec::with_capacity(ok.len() * opts.iterations);
+                        let mut hits = 0;
+                        let shift = t * ok.len() / threads;
+                        for _ in 0..opts.iterations {
+                            for i in 0..ok.len() {
+                                let q = ok[(i + shift) % ok.len()];
+                                let t0 = Instant::now();
+                                hits += run_one(idx, searcher, q, opts)?;
+                                lat.push(t0.elapsed().as_nanos() as u64);
+                            }
+                        }
+                        Ok((lat, hits))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("bench thread panicked"))
+                .collect()
+        });
+        let wall = started.elapsed().as_secs_f64();
+        let mut lat = Vec::new();
+        let mut hits = 0;
+        for r in per_thread {
+            let (l, h) = r?;
+            lat.extend(l);
+            hits += h;
+        }
+        reports.push(summarize(
+            &set.name,
+            set.queries.len(),
+            errors,
+            lat,
+            hits,
+            wall,
+        ));
+    }
+    Ok(BenchReport {
+        index: idx.dir.clone(),
+        analyzer: idx.analyzer.name().to_string(),
+        passages: searcher.num_docs(),
+        options: opts.clone(),
+        sets: reports,
+    })
+}
+
+/// Nearest-rank percentile of sorted `v` (in ns), in µs.
+fn percentile_us(v: &[u64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1] as f64 / 1e3
+}
+
+fn summarize(
+    name: &str,
+    queries: usize,
+    errors: usize,
+    mut lat: Vec<u64>,
+    hits: usize,
+    wall: f64,
+) -> SetReport {
+    lat.sort_unstable();
+    let n = lat.len();
+    SetReport {
+        name: name.to_string(),
+        queries,
+        samples: n,
+        errors,
+        p50_us: percentile_us(&lat, 50.0),
+        p90_us: percentile_us(&lat, 90.0),
+        p95_us: percentile_us(&lat, 95.0),
+        p99_us: percentile_us(&lat, 99.0),
+        max_us: lat.last().map_or(0.0, |&x| x as f64 / 1e3),
+        mean_us: if n == 0 {
+            0.0
+        } else {
+            lat.iter().sum::<u64>() as f64 / n as f64 / 1e3
+        },
+        qps: if wall > 0.0 { n as f64 / wall } else { 0.0 },
+        mean_hits: if n == 0 { 0.0 } else { hits as f64 / n as f64 },
+    }
+}
+
+/// Writes the report for a terminal.
+pub fn write_human(r: &BenchReport, mut w: impl std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{} ({} analyzer, {} passages): top {}, {}snippets, {} thread(s), {} warm-up + {} timed rounds",
+        r.index.display(),
+        r.analyzer,
+        r.passages,
+        r.options.limit,
+        if r.options.snippets { "" } else { "no " },
+        r.options.threads,
+        r.options.warmup,
+        r.options.iterations
+    )?;
+    writeln!(
+        w,
+        "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
+        "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
+    )?;
+    for s in &r.sets {
+        writeln!(
+            w,
+            "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
+            s.name, s.queries, s.p50_us, s.p90_us, s.p95_us, s.p99_us, s.max_us, s.mean_us, s.qps
+        )?;
+        if s.errors > 0 {
+            writeln!(
+                w,
+                "  ({} queries could not be parsed and were left out)",
+                s.errors
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<u64> = (1..=100).map(|x| x * 1000).collect();
+        assert_eq!(percentile_us(&v, 50.0), 50.0);
+        assert_eq!(percentile_us(&v, 99.0), 99.0);
+        assert_eq!(percentile_us(&[7000], 99.0), 7.0);
+    }
+
+    #[test]
+    fn shipped_sets_are_not_empty() {
+        for s in shipped_sets() {
+            assert!(s.queries.len() >= 30, "{}", s.name);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! `kors eval`: ranking quality against relevance judgments.
+//!
+//! Inputs: a query file (`qid<TAB>query`, one a line) and TREC qrels
+//! (`qid iter docid rel`). Documents are ranked, not passages: the
+//! passages a query matches are grouped by document id and each document
+//! scores as its best passage (as `kors search --group` does). Metrics, per
+//! query and averaged over the queries that have at least one relevant
+//! judgment (as trec_eval does): nDCG@10 (linear gain, trec_eval's
+//! `ndcg_cut`), MRR@10, Recall@10 and Recall@100.
+//!
+//! Queries are run in one of two ways ([`QueryMode`]): `terms` (the
+//! default) analyzes the query with the index's analyzer and ORs the terms,
+//! each weighted by how often it occurs, as Anserini's bag-of-words does
+//! for Lucene baselines; `syntax` parses the query as `kors search` does
+//! (where a word that analyzes to several terms becomes a phrase).
+
+pub mod korquad;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use crate::error::Error;
+use crate::index::schema::name;
+use crate::index::KorsIndex;
+use crate::search::query::{self, Filters, TITLE_BOOST};
+
+/// Depth of the document ranking (the deepest cut-off, Recall@100).
+pub const DEPTH: usize = 100;
+
+/// One query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalQuery {
+    /// Query id (as in the qrels).
+    pub id: String,
+    /// Query text.
+    pub text: String,
+}
+
+/// Judgments: query id → document id → relevance grade.
+pub type Qrels = HashMap<String, HashMap<String, u32>>;
+
+/// How query text becomes a tantivy query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryMode {
+    /// Analyzed terms, OR-ed (bag of words).
+    #[default]
+    Terms,
+    /// `kors search`'s query parser.
+    Syntax,
+}
+
+/// Reads `qid<TAB>query` lines (blank lines and `#` comments skipped). A
+/// line without a tab is a query whose id is its 1-based line number.
+pub fn read_queries(path: &Path) -> Result<Vec<EvalQuery>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(parse_queries(&text))
+}
+
+/// [`read_queries`] on text.
+pub fn parse_queries(text: &str) -> Vec<EvalQuery> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| match l.split_once('\t') {
+            Some((id, q)) => EvalQuery {
+                id: id.trim().to_string(),
+                text: q.trim().to_string(),
+            },
+            None => EvalQuery {
+                id: (i + 1).to_string(),
+                text: l.trim().to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
+pub fn read_qrels(path: &Path) -> Result<Qrels> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse_qrels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// [`read_qrels`] on text.
+pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, String> {
+    let mut qrels: Qrels = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.is_empty() || f[0].starts_with('#') {
+            continue;
+        }
+        let [qid, _iter, doc, rel] = f[..] else {
+            return Err(format!(
+                "line {}: expected `qid iter docid rel`, got {} fields",
+                i + 1,
+                f.len()
+            ));
+        };
+        // Negative grades (some collections use -1 for spam) count as 0.
+        let rel: i64 = rel
+            .parse()
+            .map_err(|_| format!("line {}: relevance {rel:?} is not an integer", i + 1))?;
+        qrels
+            .entry(qid.to_string())
+            .or_default()
+            .insert(doc.to_string(), rel.max(0) as u32);
+    }
+    Ok(qrels)
+}
+
+/// Metrics of one ranking (or their mean).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    /// nDCG at 10.
+    pub ndcg_10: f64,
+    /// Reciprocal rank of the first relevant document within the top 10.
+    pub mrr_10: f64,
+    /// Share of the relevant documents within the top 10.
+    pub recall_10: f64,
+    /// Share of the relevant documents within the top 100.
+    pub recall_100: f64,
+}
+
+/// Metrics of `ranked` (document ids, best first) given the judgments of
+/// its query. A query with no relevant document scores 0 everywhere (and
+/// is left out of averages by [`evaluate`]).
+pub fn metrics(ranked: &[String], judged: &HashMap<String, u32>) -> Metrics {
+    let grade = |d: &String| judged.get(d).copied().unwrap_or(0);
+    let relevant = judged.values().filter(|&&g| g > 0).count();
+    if relevant == 0 {
+        return Metrics::default();
+    }
+    let discount = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let dcg: f64 = ranked
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, d)| f64::from(grade(d)) * discount(i))
+        .sum();
+    let mut ideal: Vec<u32> = judged.values().copied().filter(|&g| g > 0).collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, &g)| f64::from(g) * discount(i))
+        .sum();
+    let first = ranked.iter().take(10).position(|d| grade(d) > 0);
+    let found = |k: usize| ranked.iter().take(k).filter(|d| grade(d) > 0).count();
+    Metrics {
+        ndcg_10: dcg / idcg,
+        mrr_10: first.map_or(0.0, |i| 1.0 / (i + 1) as f64),
+        recall_10: found(10) as f64 / relevant as f64,
+        recall_100: found(100) as f64 / relevant as f64,
+    }
+}
+
+/// One query's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryReport {
+    /// Query id.
+    pub qid: String,
+    /// Query text.
+    pub query: String,
+    /// Its metrics.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    /// Rank of the first relevant document (any depth), if retrieved.
+    pub first_relevant: Option<usize>,
+    /// Documents retrieved (at most [`DEPTH`]).
+    pub retrieved: usize,
+    /// Why the query could not run (`syntax` mode), if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A whole evaluation run on one index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Index directory.
+    pub index: PathBuf,
+    /// Its analyzer (`morph`, `bigram`, `whitespace`).
+    pub analyzer: String,
+    /// How queries were run.
+    pub mode: QueryMode,
+    /// Queries evaluated (those with at least one relevant judgment).
+    pub queries: usize,
+    /// Queries left out because the qrels judge no document relevant to them.
+    pub unjudged: usize,
+    /// Queries that failed to parse (`syntax` mode; they score 0).
+    pub errors: usize,
+    /// Means over the evaluated queries.
+    #[serde(flatten)]
+    pub overall: Metrics,
+    /// Wall-clock seconds for the whole run.
+    pub seconds: f64,
+    /// Per query, in file order.
+    pub per_query: Vec<QueryReport>,
+}
+
+/// Evaluates `queries` against `qrels` on `idx`.
+pub fn evaluate(
+    idx: &KorsIndex,
+    queries: &[EvalQuery],
+    qrels: &Qrels,
+    mode: QueryMode,
+) -> Result<Report> {
+    let start = Instant::now();
+    let reader = idx.reader()?;
+    let searcher = reader.searcher();
+    let empty = HashMap::new();
+    let mut per_query = Vec::with_capacity(queries.len());
+    let mut unjudged = 0;
+    for q in queries {
+        let judged = qrels.get(&q.id).unwrap_or(&empty);
+        if !judged.values().any(|&g| g > 0) {
+            unjudged += 1;
+            continue;
+        }
+        let (ranked, error) = match rank_documents(idx, &searcher, &q.text, mode, DEPTH) {
+            Ok(r) => (r, None),
+            Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+        };
+        per_query.push(QueryReport {
+            qid: q.id.clone(),
+            query: q.text.clone(),
+            metrics: metrics(&ranked, judged),
+            first_relevant: ranked
+                .iter()
+                .position(|d| judged.get(d).is_some_and(|&g| g > 0))
+                .map(|i| i + 1),
+            retrieved: ranked.len(),
+            error,
+        });
+    }
+    let n = per_query.len().max(1) as f64;
+    let mean = |f: fn(&Metrics) -> f64| per_query.iter().map(|r| f(&r.metrics)).sum::<f64>() / n;
+    Ok(Report {
+        index: idx.dir.clone(),
+        analyzer: idx.analyzer.name().to_string(),
+        mode,
+        queries: per_query.len(),
+        unjudged,
+        errors: per_query.iter().filter(|r| r.error.is_some()).count(),
+        overall: Metrics {
+            ndcg_10: mean(|m| m.ndcg_10),
+            mrr_10: mean(|m| m.mrr_10),
+            recall_10: mean(|m| m.recall_10),
+            recall_100: mean(|m| m.recall_100),
+        },
+        seconds: start.elapsed().as_secs_f64(),
+        per_query,
+    })
+}
+
+/// The query `text` as [`QueryMode::Terms`] runs it: every analyzed term
+/// on `text` and on `title` (boosted as `kors search` boosts titles), OR-ed,
+/// each weighted by its number of occurrences in the query.
+pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut analyzer = idx.text_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        *counts.entry(stream.token().text.clone()).or_default() += 1;
+    }
+    let f = &idx.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (term, n) in counts {
+        for (field, boost) in [(f.text, 1.0), (f.title, TITLE_BOOST)] {
+            let q = TermQuery::new(
+                Term::from_field_text(field, &term),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost * n as f32)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Document ids for `text`, best first, at most `depth`: passages grouped
+/// by document, each document at its best passage's score.
+pub fn rank_documents(
+    idx: &KorsIndex,
+    searcher: &Searcher,
+    text: &str,
+    mode: QueryMode,
+    depth: usize,
+) -> Result<Vec<String>> {
+    let query = match mode {
+        QueryMode::Terms => terms_query(idx, text),
+        QueryMode::Syntax => query::build(idx, text, &Filters::default())?.query,
+    };
+    let total = searcher.num_docs() as usize;
+    // Fetch passages until `depth` distinct documents are found or the
+    // matches run out: most documents have few passages.
+    let mut fetch = (depth * 4).max(64);
+    loop {
+        let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
+        let exhausted = top.len() < fetch || fetch >= total;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut id = String::new();
+        for (_, addr) in top {
+            let col = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .str(name::DOC)?
+                .context("index has no doc id column")?;
+            id.clear();
+            if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                col.ord_to_str(ord, &mut id)?;
+            }
+            if seen.insert(id.clone()) {
+                out.push(id.clone());
+                if out.len() == depth {
+                    return Ok(out);
+                }
+            }
+        }
+        if exhausted {
+            return Ok(out);
+        }
+        fetch = (fetch * 4).min(total.max(1));
+    }
+}
+
+/// Checks that the query file and the qrels agree enough to be worth
+/// running: some query must have judgments.
+pub fn check_inputs(queries: &[EvalQuery], qrels: &Qrels) -> Result<()> {
+    if queries.is_empty() {
+        return Err(Error::Usage("the query file holds no query".into()).into());
+    }
+    if !queries.iter().any(|q| qrels.contains_key(&q.id)) {
+        return Err(Error::Usage(
+            "no query id of the query file appears in the qrels (is it `qid<TAB>query`?)".into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes reports as a table, one line per index.
+pub fn write_table(reports: &[Report], mut w: impl std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{:<28} {:<10} {:<6} {:>7} {:>7} {:>7} {:>9} {:>9}",
+        "index", "analyzer", "mode", "queries", "nDCG@10", "MRR@10", "Recall@10", "Recall@100"
+    )?;
+    for r in reports {
+        writeln!(
+            w,
+            "{:<28} {:<10} {:<6} {:>7} {:>7.4} {:>7.4} {:>9.4} {:>9.4}",
+            r.index.display().to_string(),
+            r.analyzer,
+            match r.mode {
+                QueryMode::Terms => "terms",
+                QueryMode::Syntax => "syntax",
+            },
+            r.queries,
+            r.overall.ndcg_10,
+            r.overall.mrr_10,
+            r.overall.recall_10,
+            r.overall.recall_100
+        )?;
+        if r.errors > 0 {
+            writeln!(w, "  ({} queries could not be parsed)", r.errors)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qrels_and_queries_parse() {
+        let q = parse_qrels("q1 0 d1 1\n\nq1 0 d2 0\nq2 0 d3 2\n").unwrap();
+        assert_eq!(q["q1"].len(), 2);
+        assert_eq!(q["q2"]["d3"], 2);
+        assert!(parse_qrels("q1 d1 1").is_err());
+        let qs = parse_queries("# comment\nq1\t러시아 가스\nplain query\n");
+        assert_eq!(qs[0].id, "q1");
+        assert_eq!(qs[0].text, "러시아 가스");
+        assert_eq!(qs[1].id, "3");
+    }
+}

@@ -1,0 +1,320 @@
+//! Measurement (issue 4): eval metrics, the KorQuAD importer, the analyzer
+//! chosen at index time, and `kors bench --json`.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use kors::eval::{self, Metrics};
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn korquad() -> PathBuf {
+    let p = repo().join("../shared/corpora/korquad-v1-dev/KorQuAD_v1.0_dev.json");
+    assert!(p.is_file(), "missing test corpus {}", p.display());
+    p
+}
+
+fn kors(tmp: &TempDir) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kors"));
+    c.current_dir(tmp.path())
+        .env_remove("KORS_INDEX")
+        .env_remove("KORS_CORPUS");
+    c
+}
+
+fn json(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("one JSON object")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn metrics_of_a_hand_made_run() {
+    // Judgments: a (grade 2), b (1), c (1); everything else unjudged (0).
+    let judged: HashMap<String, u32> = [("a", 2), ("b", 1), ("c", 1), ("z", 0)]
+        .into_iter()
+        .map(|(d, g)| (d.to_string(), g))
+        .collect();
+    // Ranking: x, b, y, a; c is not retrieved.
+    let m = eval::metrics(&ids(&["x", "b", "y", "a"]), &judged);
+    // DCG@10 = 1/log2(3) + 2/log2(5) = 0.630930 + 0.861353 = 1.492283
+    // IDCG@10 = 2/log2(2) + 1/log2(3) + 1/log2(4) = 2 + 0.630930 + 0.5 = 3.130930
+    let dcg = 1.0 / 3f64.log2() + 2.0 / 5f64.log2();
+    let idcg = 2.0 + 1.0 / 3f64.log2() + 0.5;
+    assert!(close(m.ndcg_10, dcg / idcg), "{m:?}"); // ≈ 0.476627
+    assert!((m.ndcg_10 - 0.476627).abs() < 1e-6);
+    // First relevant document at rank 2.
+    assert!(close(m.mrr_10, 0.5));
+    // 2 of the 3 relevant documents retrieved.
+    assert!(close(m.recall_10, 2.0 / 3.0));
+    assert!(close(m.recall_100, 2.0 / 3.0));
+
+    // A relevant document at rank 11 counts for Recall@100 only.
+    let mut long: Vec<String> = (0..10).map(|i| format!("n{i}")).collect();
+    long.push("c".into());
+    let m = eval::metrics(&long, &judged);
+    assert_eq!(
+        m,
+        Metrics {
+            ndcg_10: 0.0,
+            mrr_10: 0.0,
+            recall_10: 0.0,
+            recall_100: 1.0 / 3.0,
+        }
+    );
+
+    // The perfect ranking scores 1 everywhere.
+    let m = eval::metrics(&ids(&["a", "b", "c"]), &judged);
+    assert!(close(m.ndcg_10, 1.0) && close(m.mrr_10, 1.0) && close(m.recall_10, 1.0));
+}
+
+#[test]
+fn korquad_import_counts_and_links() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("kq");
+    let s = eval::korquad::import(&korquad(), &out).unwrap();
+    // SOURCE.md: 140 articles, 964 paragraphs, 5774 questions.
+    assert_eq!((s.articles, s.paragraphs, s.questions), (140, 964, 5774));
+    let docs = fs::read_to_string(out.join("docs.jsonl")).unwrap();
+    let doc_ids: Vec<String> = docs
+        .lines()
+        .map(|l| json(l.as_bytes())["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(doc_ids.len(), 964);
+    let queries = eval::read_queries(&out.join("queries.tsv")).unwrap();
+    assert_eq!(queries.len(), 5774);
+    assert_eq!(queries[0].id, "6548850-0-0");
+    assert!(queries[0].text.starts_with("임종석이 여의도"));
+    let qrels = eval::read_qrels(&out.join("qrels.txt")).unwrap();
+    assert_eq!(qrels.len(), 5774);
+    // Every question is judged by exactly one paragraph, one that exists.
+    for q in &queries {
+        let j = &qrels[&q.id];
+        assert_eq!(j.len(), 1);
+        assert!(doc_ids.contains(j.keys().next().unwrap()));
+    }
+    // The shipped bench set is the importer's first 200 questions.
+    let shipped = fs::read_to_string(repo().join("benches/queries/korquad-200.txt")).unwrap();
+    let shipped = eval::parse_queries(&shipped);
+    assert_eq!(shipped, queries[..200].to_vec());
+}
+
+/// A small Korean corpus; "시아연" is a substring of 러시아연방 that the
+/// morphological analyzer splits differently (시 + 아연).
+fn write_corpus(dir: &Path) -> PathBuf {
+    let p = dir.join("docs.jsonl");
+    let lines = [
+        r#"{"id": "d1", "lang": "ko", "text": "러시아연방과 대한민국은 블라디보스토크에서 경제 협력을 논의했다."}"#,
+        r#"{"id": "d2", "lang": "ko", "text": "북한과 러시아는 나진 하산 철도 사업을 다시 추진하기로 했다."}"#,
+        r#"{"id": "d3", "lang": "en", "text": "Moscow and Seoul discussed gas pipelines."}"#,
+    ];
+    fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
+}
+
+fn index_with(tmp: &TempDir, name: &str, analyzer: &str, docs: &Path) -> PathBuf {
+    let dir = tmp.path().join(name);
+    kors(tmp)
+        .arg("--index")
+        .arg(&dir)
+        .args(["index", "--no-progress", "--analyzer", analyzer])
+        .arg(docs)
+        .assert()
+        .success();
+    dir
+}
+
+fn search(tmp: &TempDir, dir: &Path, q: &str) -> Vec<Value> {
+    let out = kors(tmp)
+        .arg("--index")
+        .arg(dir)
+        .args(["search", "--json", q])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect()
+}
+
+#[test]
+fn analyzer_choice_is_recorded_and_used_by_queries() {
+    let tmp = TempDir::new().unwrap();
+    let docs = write_corpus(tmp.path());
+    let morph = index_with(&tmp, "morph", "morph", &docs);
+    let bigram = index_with(&tmp, "bigram", "bigram", &docs);
+    let ws = index_with(&tmp, "ws", "whitespace", &docs);
+    for (dir, name) in [
+        (&morph, "kors"),
+        (&bigram, "kors_bigram"),
+        (&ws, "kors_whitespace"),
+    ] {
+        let meta = json(&fs::read(dir.join("kors.json")).unwrap());
+        assert_eq!(meta["analyzer"], name);
+        let stats = kors(&tmp)
+            .arg("--index")
+            .arg(dir)
+            .args(["stats", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(json(&stats.stdout)["meta"]["analyzer"], name);
+    }
+
+    // Bigrams find a substring inside a word; morphemes do not.
+    let hits = search(&tmp, &bigram, "시아연");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["doc_id"], "d1");
+    assert!(search(&tmp, &morph, "시아연").is_empty());
+    // Highlights are byte ranges of the original text.
+    let text = hits[0]["text"].as_str().unwrap();
+    let marked: Vec<&str> = hits[0]["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(marked, ["시아연"]);
+
+    // Morphemes find an inflected form; whitespace words need the exact eojeol.
+    assert_eq!(search(&tmp, &morph, "러시아").len(), 2);
+    assert!(search(&tmp, &ws, "러시아").is_empty());
+    assert_eq!(search(&tmp, &ws, "러시아는")[0]["doc_id"], "d2");
+
+    // `kors add` to an existing bigram index keeps bigrams.
+    kors(&tmp)
+        .arg("--index")
+        .arg(&bigram)
+        .args(["add", "--no-progress"])
+        .arg(write_extra(tmp.path()))
+        .assert()
+        .success();
+    let meta = json(&fs::read(bigram.join("kors.json")).unwrap());
+    assert_eq!(meta["analyzer"], "kors_bigram");
+    let hits = search(&tmp, &bigram, "르만스");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["doc_id"], "d4");
+}
+
+fn write_extra(dir: &Path) -> PathBuf {
+    let p = dir.join("extra.jsonl");
+    fs::write(
+        &p,
+        "{\"id\": \"d4\", \"lang\": \"ko\", \"text\": \"상트페테르부르크와 무르만스크\"}\n",
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn eval_and_bench_run_end_to_end() {
+    let tmp = TempDir::new().unwrap();
+    let docs = write_corpus(tmp.path());
+    let bigram = index_with(&tmp, "bigram", "bigram", &docs);
+    let morph = index_with(&tmp, "morph", "morph", &docs);
+    fs::write(
+        tmp.path().join("q.tsv"),
+        "q1\t러시아 철도 사업\nq2\t블라디보스토크 경제\nq3\tgas pipeline\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("qrels"),
+        "q1 0 d2 1\nq2 0 d1 1\nq3 0 d3 1\n",
+    )
+    .unwrap();
+    let out = kors(&tmp)
+        .args(["eval", "--queries", "q.tsv", "--qrels", "qrels", "--json"])
+        .arg(&morph)
+        .arg(&bigram)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["analyzer"], "morph");
+    assert_eq!(runs[1]["analyzer"], "bigram");
+    for r in runs {
+        assert_eq!(r["queries"], 3);
+        assert_eq!(r["per_query"].as_array().unwrap().len(), 3);
+        // Each query's one relevant document is the best match here.
+        assert_eq!(r["mrr_10"], 1.0, "{r}");
+    }
+
+    let out = kors(&tmp)
+        .arg("--index")
+        .arg(&morph)
+        .args(["bench", "--json", "--warmup", "0", "--iterations", "2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert_eq!(v["analyzer"], "morph");
+    assert_eq!(v["threads"], 1);
+    let sets = v["sets"].as_array().unwrap();
+    let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ko-topical", "en-topical", "korquad-200"]);
+    for s in sets {
+        for key in [
+            "queries", "samples", "errors", "p50_us", "p90_us", "p95_us", "p99_us", "max_us",
+            "mean_us", "qps",
+        ] {
+            assert!(s[key].is_number(), "{key} missing in {s}");
+        }
+        let (q, e, n) = (&s["queries"], &s["errors"], &s["samples"]);
+        assert_eq!(
+            n.as_u64().unwrap(),
+            2 * (q.as_u64().unwrap() - e.as_u64().unwrap())
+        );
+        assert!(s["p50_us"].as_f64().unwrap() <= s["p99_us"].as_f64().unwrap());
+    }
+
+    // A query file of one's own, with snippets, on two threads.
+    fs::write(tmp.path().join("mine.txt"), "러시아\n# comment\n\ngas\n").unwrap();
+    let out = kors(&tmp)
+        .arg("--index")
+        .arg(&bigram)
+        .args([
+            "bench",
+            "--json",
+            "--queries",
+            "mine.txt",
+            "--snippets",
+            "--threads",
+            "2",
+            "--iterations",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert_eq!(v["sets"][0]["name"], "mine");
+    assert_eq!(v["sets"][0]["queries"], 2);
+    assert_eq!(v["sets"][0]["samples"], 2 * 2 * 3);
+    assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
+}
