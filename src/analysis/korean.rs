@@ -274,7 +274,7 @@ impl Lattice {
                 } else {
                     0
                 };
-                let total = best + r.word_cost as i32 + penalty as i32;
+                let total = best + r.word_cost + penalty;
                 let node = &mut self.nodes[i];
                 node.total = total;
                 node.prev = best_node;

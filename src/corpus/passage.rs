@@ -115,12 +115,10 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
 /// Add `u` to the passages, merging short ones (see the module doc).
 fn push_merged(text: &str, out: &mut Vec<Unit>, u: Unit) {
     if let Some(last) = out.last_mut() {
-        let want = if u.heading {
-            last.words < MIN_WORDS
-        } else {
-            last.words < MIN_WORDS || u.words < MIN_WORDS
-        };
-        if want {
+        // Passages grow forward: a short paragraph opens a new passage
+        // (which takes in what follows) rather than joining a complete
+        // one, so each topic keeps its own passage where it can.
+        if last.words < MIN_WORDS {
             let joined = last.join(text, &u);
             if joined.fits() {
                 *last = joined;

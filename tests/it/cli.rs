@@ -132,6 +132,8 @@ fn bolshoi_ballet_finds_the_cancelled_show_first() {
         "first hit: {first}"
     );
     assert_eq!(hits[0]["doc_id"], SEED_ID);
+    // The show and the tankers are separate passages.
+    assert!(!first.contains("Samsung"), "first hit: {first}");
     let words = highlighted(&hits[0]);
     assert!(words.iter().any(|w| w == "Bolshoi"), "{words:?}");
     assert!(words.iter().any(|w| w == "Ballet"), "{words:?}");
@@ -148,6 +150,10 @@ fn tankers_find_the_samsung_heavy_industries_passage() {
             text_of(&hits[0]).contains("Samsung Heavy Industries"),
             "{q}: first hit {}",
             text_of(&hits[0])
+        );
+        assert!(
+            !text_of(&hits[0]).contains("Bolshoi"),
+            "{q}: not its own passage"
         );
     }
 }
