@@ -288,6 +288,23 @@ trait Sink {
     }
 }
 
+/// Positions of kept tokens: one each, except that a compound's first part
+/// shares the compound's position (so phrases match the whole and the parts).
+struct Positions {
+    next: usize,
+}
+
+impl Positions {
+    fn assign(&mut self, note: Option<&'static str>) -> usize {
+        if note == Some(COMPOUND_PART_FIRST) {
+            self.next.saturating_sub(1)
+        } else {
+            self.next += 1;
+            self.next - 1
+        }
+    }
+}
+
 impl Analyzer {
     pub fn new() -> Self {
         Self::default()
@@ -297,7 +314,7 @@ impl Analyzer {
     pub fn terms(&mut self, text: &str, out: &mut Vec<Term>) {
         struct Terms<'o> {
             out: &'o mut Vec<Term>,
-            position: usize,
+            position: Positions,
         }
         impl Sink for Terms<'_> {
             fn keep(
@@ -309,24 +326,17 @@ impl Analyzer {
                 _: Option<&str>,
                 note: Option<&'static str>,
             ) {
-                // Compound parts share the compound's first position.
-                let position = if note == Some(COMPOUND_PART_FIRST) {
-                    self.position.saturating_sub(1)
-                } else {
-                    self.position
-                };
+                let position = self.position.assign(note);
                 self.out.push(Term {
                     text,
                     start,
                     end,
                     position,
                 });
-                if note != Some(COMPOUND_PART_FIRST) {
-                    self.position += 1;
-                }
             }
         }
-        let position = out.last().map_or(0, |t| t.position + 1);
+        let next = out.last().map_or(0, |t| t.position + 1);
+        let position = Positions { next };
         self.run(text, &mut Terms { out, position });
     }
 
@@ -334,7 +344,7 @@ impl Analyzer {
     pub fn explain(&mut self, text: &str) -> Vec<TokenReport> {
         struct Reports {
             out: Vec<TokenReport>,
-            position: usize,
+            position: Positions,
         }
         impl Sink for Reports {
             fn keep(
@@ -346,13 +356,7 @@ impl Analyzer {
                 pos: Option<&str>,
                 note: Option<&'static str>,
             ) {
-                let position = if note == Some(COMPOUND_PART_FIRST) {
-                    self.position.saturating_sub(1)
-                } else {
-                    let p = self.position;
-                    self.position += 1;
-                    p
-                };
+                let position = self.position.assign(note);
                 self.out.push(TokenReport {
                     text,
                     start,
@@ -387,7 +391,7 @@ impl Analyzer {
         }
         let mut sink = Reports {
             out: Vec::new(),
-            position: 0,
+            position: Positions { next: 0 },
         };
         self.run(text, &mut sink);
         sink.out
