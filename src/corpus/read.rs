@@ -653,7 +653,11 @@ pub fn meta_from_fields(fields: &Map<String, Value>) -> Result<Meta, (String, St
         source: string("source")?,
         date,
         lang,
-        url: string("url")?,
+        // Scraped corpora often call it `link` (the KCNA dumps do).
+        url: match string("url")? {
+            Some(u) => Some(u),
+            None => string("link")?,
+        },
         tags,
     })
 }
