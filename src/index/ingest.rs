@@ -360,7 +360,11 @@ fn ingest(
                 .map(|item| process(idx, &writer, &known, opts.tokenize, item))
                 .collect();
             for o in outcomes {
-                match o? {
+                let o = match o {
+                    Ok(o) => o,
+                    Err(e) => return Err(writer_failure(&mut writer, e)),
+                };
+                match o {
                     Outcome::Indexed {
                         replaced,
                         passages,
@@ -413,6 +417,22 @@ fn ingest(
     summary.seconds = start.elapsed().as_secs_f64();
     summary.mb_per_s = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
     Ok(summary)
+}
+
+/// The error to report when adding a passage failed. That only happens when
+/// tantivy's indexing threads died, and it then says only "An index writer
+/// was killed"; the thread's own error (EFBIG, ENOSPC…) comes back from
+/// joining it, which `prepare_commit` does first. Nothing is committed: a
+/// prepared commit that succeeds anyway is aborted, as the batch may hold a
+/// document in part.
+fn writer_failure(writer: &mut IndexWriter<TantivyDocument>, e: anyhow::Error) -> anyhow::Error {
+    match writer.prepare_commit() {
+        Err(cause) => anyhow::Error::new(cause).context("writing the index"),
+        Ok(prepared) => {
+            let _ = prepared.abort();
+            e
+        }
+    }
 }
 
 fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar> {

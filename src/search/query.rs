@@ -128,9 +128,10 @@ pub struct Parsed {
 }
 
 /// Longest query accepted, in bytes.
-pub const MAX_QUERY_BYTES: usize = 32 * 1024;
-/// Most terms in a query, after analysis (Lucene's default clause limit).
-pub const MAX_QUERY_TERMS: usize = 1024;
+pub const MAX_QUERY_BYTES: usize = 64 * 1024;
+/// Most terms in a query, after analysis and expansion over `text` and
+/// `title` (so about half as many words).
+pub const MAX_QUERY_TERMS: usize = 4096;
 /// Deepest nesting of parentheses and `NOT`s. tantivy's parser recurses once
 /// per level and overflows the stack (an abort, not an error) at a few
 /// thousand.
@@ -204,7 +205,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     user.query_terms(&mut |_, _| terms += 1);
     if terms > MAX_QUERY_TERMS {
         return Err(Error::Query(format!(
-            "the query has {terms} terms; the limit is {MAX_QUERY_TERMS}"
+            "the query has {terms} terms (counting text and title); the limit is {MAX_QUERY_TERMS}"
         ))
         .into());
     }

@@ -4,3 +4,4 @@ mod analysis;
 mod cli;
 mod corpus;
 mod measure;
+mod reliability;

@@ -1,0 +1,338 @@
+//! A directory of hostile files, end to end through `kors add`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use kors::index::lock::PID_FILE;
+use tempfile::TempDir;
+
+use super::{assert_no_crash, kors, wait_for, wait_rss, Listing};
+
+/// Peak resident memory allowed for the load (KiB): generous, but a reader
+/// that held whole files several times over would pass it.
+const MAX_RSS_KIB: u64 = 1536 * 1024;
+/// The file with no newline.
+const HUGE: usize = 50 * 1024 * 1024;
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+/// Words of real prose, repeated up to `len` bytes, no newline.
+fn one_line(len: usize) -> Vec<u8> {
+    let words = "Seoul and Moscow resumed talks on gas supplies while the delegation \
+                 from Pyongyang visited the Far East of Russia and the Bolshoi Ballet "
+        .split(' ')
+        .collect::<Vec<_>>();
+    let mut out = Vec::with_capacity(len + 16);
+    let mut i = 0;
+    while out.len() < len {
+        out.extend_from_slice(words[i % words.len()].as_bytes());
+        out.push(b' ');
+        i += 7;
+    }
+    out.truncate(len);
+    out
+}
+
+/// Problem files: (name, line if one applies, what the reason must say).
+const PROBLEMS: &[(&str, Option<usize>, &str)] = &[
+    ("bad-utf8.txt", Some(2), "invalid UTF-8"),
+    ("binary.txt", Some(1), "binary data"),
+    ("random.md", None, ""),
+    ("empty.txt", None, "empty document"),
+    ("blank.md", None, "empty document"),
+    ("huge-line.jsonl", Some(1), "malformed JSON"),
+    ("nul.md", Some(3), "binary data"),
+    ("front.md", None, "front matter"),
+    ("self.txt", None, "Too many levels of symbolic links"),
+    ("back", None, "loop"),
+    ("dangling.txt", None, "No such file"),
+    ("zzz-vanishes.txt", None, "No such file"),
+];
+
+/// JSONL lines that must be rejected: (file, line, reason).
+const BAD_LINES: &[(&str, usize, &str)] = &[
+    ("mixed.jsonl", 2, "malformed JSON"),
+    ("mixed.jsonl", 5, "expected a JSON object"),
+    ("mixed.jsonl", 6, "expected a JSON object"),
+    ("mixed.jsonl", 8, "malformed JSON"),
+    ("types.jsonl", 1, "text: expected a string"),
+    ("types.jsonl", 2, "date: expected a date"),
+    ("types.jsonl", 3, "tags: expected a list"),
+    ("types.jsonl", 4, "title: expected a string"),
+    ("types.jsonl", 5, "id: expected a string"),
+    ("missing.jsonl", 1, "missing field \"text\""),
+    ("missing.jsonl", 2, "missing field \"text\""),
+    ("missing.jsonl", 3, "empty document"),
+    ("nul.jsonl", 1, "binary data"),
+    ("nul.jsonl", 2, "binary data"),
+];
+
+fn make_fixtures(d: &Path) {
+    let w = |rel: &str, bytes: &[u8]| {
+        let p = d.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    };
+    w(
+        "good.md",
+        b"---\ntitle: Good\n---\nA good document about Seoul and Moscow.\n",
+    );
+    w(
+        "bad-utf8.txt",
+        b"A first line that is fine.\nthen \xFF\xFE\xFD bytes\n",
+    );
+    w(
+        "utf16le.txt",
+        &utf16("Gas talks between Seoul and Moscow resumed.\n", true),
+    );
+    w(
+        "utf16be.md",
+        &utf16(
+            "# Ballet\n\nThe Bolshoi Ballet will tour Pyongyang.\n",
+            false,
+        ),
+    );
+    w(
+        "binary.txt",
+        &[
+            0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0,
+        ],
+    );
+    // Seeded noise: a file of random bytes.
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let noise: Vec<u8> = (0..65536)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    w("random.md", &noise);
+    w("empty.txt", b"");
+    w("blank.md", b"  \n\t\n\r\n   ");
+    w("huge-line.txt", &one_line(HUGE));
+    let mut bad = b"{\"id\": \"huge\", \"text\": \"".to_vec();
+    bad.extend(one_line(HUGE));
+    w("huge-line.jsonl", &bad);
+    w(
+        "mixed.jsonl",
+        concat!(
+            "{\"id\":\"m1\",\"text\":\"First good line, about Russia.\"}\n",
+            "{oops\n",
+            "\n",
+            "{\"id\":\"m2\",\"text\":\"Second good line, about Korea.\"}\n",
+            "[1, 2]\n",
+            "\"just a string\"\n",
+            "{\"id\":\"m3\",\"text\":\"Third good line.\"}\n",
+            "{\"id\":\"m4\",\"text\":\"cut off in the midd\n",
+            "{\"id\":\"m5\",\"text\":\"Fifth good line, after the broken ones.\"}\n",
+        )
+        .as_bytes(),
+    );
+    w(
+        "types.jsonl",
+        concat!(
+            "{\"id\":\"t1\",\"text\":5}\n",
+            "{\"id\":\"t2\",\"text\":\"ok\",\"date\":20240101}\n",
+            "{\"id\":\"t3\",\"text\":\"ok\",\"tags\":3}\n",
+            "{\"id\":\"t4\",\"text\":\"ok\",\"title\":[\"a\"]}\n",
+            "{\"id\":{\"x\":1},\"text\":\"ok\"}\n",
+            "{\"id\":\"t6\",\"text\":\"A good one among the wrong types.\"}\n",
+        )
+        .as_bytes(),
+    );
+    w(
+        "missing.jsonl",
+        b"{\"id\":\"n1\",\"title\":\"no text\"}\n{\"id\":\"n2\",\"text\":null}\n{\"id\":\"n3\",\"text\":\"  \"}\n",
+    );
+    w("nul.md", b"Title\n\nbody with a \0 NUL inside\n");
+    w(
+        "nul.jsonl",
+        b"{\"id\":\"z1\",\"text\":\"escaped \\u0000 NUL\"}\n{\"id\":\"z2\",\"text\":\"raw \0 NUL\"}\n{\"id\":\"z3\",\"text\":\"A clean line after the NULs.\"}\n",
+    );
+    let mut front = b"---\ntitle: Front\n".to_vec();
+    for i in 0..100_000 {
+        front.extend(format!("key{i}: a value to fill the front matter\n").as_bytes());
+    }
+    front.extend(b"---\nThe body after an enormous front matter.\n");
+    w("front.md", &front);
+    symlink("self.txt", d.join("self.txt")).unwrap();
+    fs::create_dir(d.join("loop")).unwrap();
+    symlink("..", d.join("loop/back")).unwrap();
+    symlink("no-such-target.txt", d.join("dangling.txt")).unwrap();
+    w(
+        "unreadable.txt",
+        b"A document nobody may read, about the Far East.\n",
+    );
+    fs::set_permissions(d.join("unreadable.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    w(
+        "x.md/inside.txt",
+        b"A document in a directory named like a file.\n",
+    );
+    // Enough lines that the reader, which runs ahead of indexing, is still
+    // blocked on them when zzz-vanishes.txt is deleted.
+    let many: String = (0..600)
+        .map(|i| {
+            format!("{{\"id\":\"many-{i}\",\"text\":\"Short note {i} on Russia and Korea.\"}}\n")
+        })
+        .collect();
+    w("many.jsonl", many.as_bytes());
+    w(
+        "zzz-vanishes.txt",
+        b"A document deleted before kors reads it.\n",
+    );
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Every problem is reported once, with its file, line and reason; all the
+/// rest is indexed; no panic; peak memory stays bounded.
+#[test]
+fn hostile_files_are_each_reported_once_and_the_rest_indexed() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path().join("fixtures");
+    make_fixtures(&d);
+    let root = is_root();
+    if root {
+        eprintln!(
+            "hostile files: running as root, so chmod 000 does not stop reads: \
+             unreadable.txt is expected to be indexed; dangling.txt stands in for a file \
+             that cannot be opened"
+        );
+    }
+    let index = tmp.path().join("idx");
+    let mut child = kors(tmp.path(), &index, &["add", "--no-progress", "--json"])
+        .arg(&d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Discovery is over once the writer exists: delete a file it listed.
+    wait_for(&index.join(PID_FILE), &mut child, Duration::from_secs(60));
+    fs::remove_file(d.join("zzz-vanishes.txt")).unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut s).unwrap();
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut s).unwrap();
+        s
+    });
+    let (status, rss_kib) = wait_rss(&mut child, Duration::from_secs(600));
+    let (out, err) = (out_t.join().unwrap(), err_t.join().unwrap());
+    assert_no_crash(status, &err, "kors add on hostile files");
+    assert_eq!(status.code(), Some(3), "{err}");
+    eprintln!("hostile files: peak RSS {} MiB", rss_kib / 1024);
+    assert!(rss_kib < MAX_RSS_KIB, "peak RSS {} MiB", rss_kib / 1024);
+
+    let summary: serde_json::Value = serde_json::from_str(&out).expect("a JSON summary");
+    let rejections = summary["rejections"].as_array().unwrap();
+    let shown: Vec<String> = rejections
+        .iter()
+        .map(|r| {
+            r["message"]
+                .as_str()
+                .unwrap()
+                .replace(&format!("{}/", d.display()), "")
+        })
+        .collect();
+    let mut used = vec![false; rejections.len()];
+    let mut expect = |file: &str, line: Option<usize>, reason: &str| {
+        let hits: Vec<usize> = rejections
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                Path::new(r["path"].as_str().unwrap()).file_name().unwrap() == file
+                    && (line.is_none() || r["line"].as_u64() == line.map(|l| l as u64))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "{file}:{line:?} should be reported once: {shown:#?}"
+        );
+        let i = hits[0];
+        assert!(
+            shown[i].contains(reason),
+            "{file}: {:?} should say {reason:?}",
+            shown[i]
+        );
+        // Each on stderr too, once.
+        let msg = rejections[i]["message"].as_str().unwrap();
+        assert_eq!(err.matches(msg).count(), 1, "{msg} on stderr: {err}");
+        used[i] = true;
+    };
+    for &(file, line, reason) in PROBLEMS {
+        expect(file, line, reason);
+    }
+    for &(file, line, reason) in BAD_LINES {
+        expect(file, Some(line), reason);
+    }
+    if !root {
+        expect("unreadable.txt", None, "Permission denied");
+    }
+    let extra: Vec<&String> = shown
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(s, _)| s)
+        .collect();
+    assert!(extra.is_empty(), "unexpected rejections: {extra:#?}");
+
+    // Everything else is in the index, whole.
+    let listing = Listing::of(&index);
+    assert!(listing.duplicates.is_empty());
+    let got: BTreeSet<&str> = listing.passages.keys().map(String::as_str).collect();
+    let mut want: BTreeSet<String> = [
+        "good.md",
+        "utf16le.txt",
+        "utf16be.md",
+        "huge-line.txt",
+        "m1",
+        "m2",
+        "m3",
+        "m5",
+        "t6",
+        "z3",
+        "x.md/inside.txt",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    want.extend((0..600).map(|i| format!("many-{i}")));
+    if root {
+        want.insert("unreadable.txt".into());
+    }
+    let want: BTreeSet<&str> = want.iter().map(String::as_str).collect();
+    assert_eq!(got, want);
+    let huge = &listing.passages["huge-line.txt"];
+    assert!(huge.len() > 1000, "{} passages", huge.len());
+    assert_eq!(*huge, (0..huge.len() as u64).collect::<Vec<_>>());
+}

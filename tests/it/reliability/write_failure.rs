@@ -1,0 +1,109 @@
+//! A load that cannot write: reported clearly, the index left at its last
+//! commit.
+
+use std::process::Command;
+
+use tempfile::TempDir;
+
+use super::{assert_no_crash, batch, bin, kors, stderr_of, Listing, COMMIT_EVERY};
+
+/// `ulimit -f` makes every write past a small size fail with EFBIG (kors
+/// ignores SIGXFSZ, which would otherwise kill it mid-commit). The first
+/// segment the load writes is larger than that.
+#[test]
+fn a_file_size_limit_is_reported_and_the_last_commit_kept() {
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    // A first commit to keep: one file of the batch.
+    let first = b.data.join("part-00.jsonl");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let before = Listing::of(&index);
+    let n_before = before.check_prefix_of(b, "before the failing load");
+    assert!(n_before > 0);
+
+    // 100 blocks (50 or 100 KiB, depending on the shell): far below a segment.
+    let script = format!(
+        "ulimit -f 100 && exec '{}' --index '{}' add --no-progress --commit-every {COMMIT_EVERY} '{}'",
+        bin().display(),
+        index.display(),
+        b.data.display()
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_no_crash(out.status, &err, "kors add under ulimit -f");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("writing the index") && err.contains("File too large"),
+        "the cause should be named: {err}"
+    );
+    // The index opens at its last commit: exactly what was there before.
+    let after = Listing::of(&index);
+    after.check_prefix_of(b, "after the failed load");
+    assert_eq!(
+        after.passages, before.passages,
+        "the failed load changed the index"
+    );
+    let check = kors(tmp.path(), &index, &["check"]).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // Without the limit, the same load finishes the job.
+    let out = kors(
+        tmp.path(),
+        &index,
+        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
+    )
+    .arg(&b.data)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert_eq!(
+        Listing::of(&index).check_prefix_of(b, "after the rerun"),
+        b.reference.len()
+    );
+}
+
+/// A read-only index directory. Root ignores permission bits, so there the
+/// test says so and checks nothing.
+#[test]
+fn a_read_only_index_directory_is_reported() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!("read-only index: running as root, where chmod does not stop writes; skipped (the ulimit -f test covers write errors)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-00.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let before = Listing::of(&index);
+    std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-01.jsonl"))
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = stderr_of(&out);
+    assert_no_crash(out.status, &err, "kors add on a read-only index");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ermission denied"), "{err}");
+    assert_eq!(Listing::of(&index).passages, before.passages);
+}
