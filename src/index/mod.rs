@@ -63,9 +63,11 @@ impl KorsIndex {
     pub fn create_with(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating index directory {}", dir.display()))?;
+        // kors.json first: a reader that sees meta.json (what `exists` looks
+        // for) must find kors.json complete beside it.
+        meta::write_for(dir, kind)?;
         let index = Index::create_in_dir(dir, schema::build_with(kind))
             .with_context(|| format!("creating an index in {}", dir.display()))?;
-        meta::write_for(dir, kind)?;
         Self::wrap(dir, index, kind)
     }
 

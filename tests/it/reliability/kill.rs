@@ -201,3 +201,48 @@ fn sigint_commits_what_is_done_and_exits_130() {
         b.reference.len()
     );
 }
+
+/// The first `k` documents of the batch in input order, whole.
+fn prefix_listing(k: usize) -> Listing {
+    let b = batch();
+    let mut ids: Vec<&String> = b.reference.keys().collect();
+    ids.sort_by_key(|id| b.order[*id]);
+    let mut l = Listing::default();
+    for id in ids.into_iter().take(k) {
+        l.passages
+            .insert(id.clone(), (0..b.reference[id]).collect());
+    }
+    l
+}
+
+/// The oracle of the kill trials can fail: a whole prefix passes, while a
+/// document missing a passage, a gap in the input order or a duplicate
+/// passage do not.
+#[test]
+fn the_kill_oracle_rejects_partial_documents_gaps_and_duplicates() {
+    let b = batch();
+    assert_eq!(prefix_listing(300).check_prefix_of(b, "whole prefix"), 300);
+    let caught = |l: Listing| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            l.check_prefix_of(b, "mutant");
+        }))
+        .is_err()
+    };
+    let mut partial = prefix_listing(300);
+    let multi = partial.passages.values_mut().find(|o| o.len() > 1).unwrap();
+    multi.pop();
+    assert!(caught(partial), "a document missing its last passage");
+    let mut gap = prefix_listing(300);
+    let first = gap
+        .passages
+        .keys()
+        .min_by_key(|id| b.order[*id])
+        .unwrap()
+        .clone();
+    gap.passages.remove(&first);
+    assert!(caught(gap), "a gap in the input order");
+    let mut dup = prefix_listing(300);
+    let id = dup.passages.keys().next().unwrap().clone();
+    dup.duplicates.push((id, 0));
+    assert!(caught(dup), "a duplicate passage");
+}
