@@ -205,6 +205,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         None
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    remove_stale_siblings(&parent, &name);
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
@@ -247,8 +248,66 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     Ok(summary)
 }
 
+/// Removes the `.NAME.new-PID` and `.NAME.old-PID` directories that a
+/// rebuild killed before its end left beside the index (their PID gone).
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let pid = [".new-", ".old-"].iter().find_map(|kind| {
+            file.strip_prefix(&format!(".{name}{kind}"))
+                .and_then(|p| p.parse::<u32>().ok())
+        });
+        if pid.is_some_and(|p| p != std::process::id() && !super::lock::alive(p)) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Swaps directories `a` and `b` in one step (Linux `renameat2`), so that a
+/// crash cannot leave neither index in place.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: two valid NUL-terminated paths, relative to the cwd.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
 fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<()> {
     if dir.exists() {
+        if exchange(tmp, dir).is_ok() {
+            // `tmp` now holds the old index.
+            return std::fs::remove_dir_all(tmp)
+                .with_context(|| format!("removing the old index {}", tmp.display()));
+        }
+        // No atomic exchange here (old kernel, other file system): two
+        // renames, with a short window where `dir` is missing.
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         std::fs::rename(dir, &old)
             .with_context(|| format!("moving the old index {} aside", dir.display()))?;

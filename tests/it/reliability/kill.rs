@@ -135,6 +135,103 @@ fn sigkill_at_random_moments_leaves_the_last_commit_and_reruns_converge() {
     );
 }
 
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// Directories a rebuild of `index` left beside it.
+fn rebuild_leftovers(index: &std::path::Path) -> Vec<String> {
+    let name = index.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(index.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.starts_with(&format!(".{name}.")))
+        .collect()
+}
+
+/// SIGKILL during `kors index` over an existing index: the path always holds
+/// the old index or the complete new one (built aside, then exchanged in one
+/// step), and the next rebuild removes what killed ones left beside it.
+#[test]
+fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
+    let b = batch();
+    let mut rng = Rng::from_env("rebuild kill trials");
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-00.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let old = Listing::of(&index).passages;
+    let pristine = tmp.path().join("pristine");
+    copy_dir(&index, &pristine);
+    let (mut saw_old, mut saw_new, mut late_old) = (0, 0, false);
+    for trial in 1..=6 {
+        let delay = rng.range_f64(0.0, b.load_secs * 1.3);
+        let mut child = kors(
+            tmp.path(),
+            &index,
+            &["index", "--no-progress", "--commit-every", COMMIT_EVERY],
+        )
+        .arg(&b.data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        std::thread::sleep(Duration::from_secs_f64(delay));
+        let _ = child.kill();
+        wait_rss(&mut child, Duration::from_secs(120));
+        let what = format!("rebuild trial {trial} (kill at {delay:.3} s)");
+        let l = Listing::of(&index);
+        if l.passages == old {
+            saw_old += 1;
+            late_old |= delay > 1.0;
+        } else {
+            assert_eq!(
+                l.check_prefix_of(b, &what),
+                b.reference.len(),
+                "{what}: neither old nor new"
+            );
+            saw_new += 1;
+            // Back to the old index, so that every trial can tell.
+            std::fs::remove_dir_all(&index).unwrap();
+            copy_dir(&pristine, &index);
+        }
+        eprintln!("{what}: {} documents", l.passages.len());
+    }
+    let left = rebuild_leftovers(&index);
+    eprintln!(
+        "rebuild kills: old index {saw_old} times, new {saw_new} times; left beside it: {left:?}"
+    );
+    // A rebuild killed a second in has its new index half built beside the
+    // old one (else the clean-up below is not tested).
+    assert!(!late_old || !left.is_empty(), "no leftovers to clean up");
+    let out = kors(
+        tmp.path(),
+        &index,
+        &["index", "--no-progress", "--commit-every", COMMIT_EVERY],
+    )
+    .arg(&b.data)
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        Listing::of(&index).check_prefix_of(b, "after the rebuild"),
+        b.reference.len()
+    );
+    assert_eq!(rebuild_leftovers(&index), Vec::<String>::new());
+}
+
 /// SIGINT: kors commits what it has done, says so, and exits with 130; the
 /// index holds exactly the documents the summary reports, whole.
 #[test]
