@@ -71,7 +71,7 @@ fn search_bench(c: &mut Criterion) {
 
     let en = Filters {
         lang: Some("en".into()),
-        since: Some(parse_day("2012-01-01").unwrap()),
+        since: Some(parse_day("2011-12-15").unwrap()),
         ..Filters::default()
     };
     let kinds: Vec<(&str, SearchRequest)> = vec![
