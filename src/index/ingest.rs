@@ -241,6 +241,18 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         // Written again now that the writer is gone (belt and braces: the
         // index must never be swapped in without its version record).
         super::meta::write_for(&tmp, opts.analyzer)?;
+        // An index created at `dir` meanwhile (by `kors add`) may have a
+        // writer: replacing it under that writer would lose its work.
+        let _new_lock = match (&_old_lock, exists(dir)) {
+            (None, true) => match super::lock::hold(dir) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                    return Err(e);
+                }
+            },
+            _ => None,
+        };
         swap_in(&tmp, dir, &parent, &name)?;
     }
     summary.index = dir.to_path_buf();
