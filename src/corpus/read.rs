@@ -146,10 +146,8 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().map(Path::to_path_buf).unwrap_or(given.clone());
-                    d.rejected.push(Rejection::new(
-                        path,
-                        format!("cannot read directory entry: {e}"),
-                    ));
+                    let reason = walk_error(&path, &e);
+                    d.rejected.push(Rejection::new(path, reason));
                     continue;
                 }
             };
@@ -175,6 +173,22 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
         }
     }
     d
+}
+
+/// The reason for a walk error, without the path (the rejection names it).
+fn walk_error(path: &Path, e: &walkdir::Error) -> String {
+    if let Some(ancestor) = e.loop_ancestor() {
+        return format!(
+            "symbolic link loop: it points back to {}",
+            ancestor.display()
+        );
+    }
+    let symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match (e.io_error(), symlink) {
+        (Some(io), true) => format!("broken symbolic link: {io}"),
+        (Some(io), false) => format!("cannot read: {io}"),
+        (None, _) => format!("cannot read directory entry: {e}"),
+    }
 }
 
 /// Read one source file. Yields one item for a text/Markdown file and one
