@@ -259,7 +259,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
 fn keyword_prefix(field: Field, value: &str, rest: &str) -> Result<Box<dyn Query>> {
     let pattern = format!("{}{rest}", escape_regex(&normalize_keyword(value.trim())));
     let q = RegexQuery::from_pattern(&pattern, field)
-        .map_err(|e| Error::Usage(format!("cannot filter on {value:?}: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot filter on {:?}: {e}", shown(value))))?;
     Ok(Box::new(q))
 }
 

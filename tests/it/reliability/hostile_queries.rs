@@ -139,15 +139,17 @@ proptest! {
 
 /// Runs `kors search ARGS…` on the small index with a hang guard; returns
 /// (exit code, stderr, seconds).
-fn search_bin(args: &[String]) -> (i32, String, f64) {
+fn search_bin(flags: &[String], args: &[String]) -> (i32, String, f64) {
     let tmp = TempDir::new().unwrap();
     let err_path = tmp.path().join("stderr");
     let start = Instant::now();
     let mut child = kors(
         tmp.path(),
         &small_index().1,
-        &["search", "-n", "3", "--json", "--"],
+        &["search", "-n", "3", "--json"],
     )
+    .args(flags)
+    .arg("--")
     .args(args)
     .stdout(Stdio::null())
     .stderr(File::create(&err_path).unwrap())
@@ -242,7 +244,7 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
         ("1 MB query", words(350_000), true, "bytes long"),
     ];
     for (name, q, refused, says) in cases {
-        let (code, err, secs) = search_bin(&as_args(&q));
+        let (code, err, secs) = search_bin(&[], &as_args(&q));
         eprintln!("{name}: exit {code} in {secs:.2} s");
         if refused {
             assert_eq!(code, 2, "{name}: {err}");
@@ -252,5 +254,17 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
         } else {
             assert!(matches!(code, 0 | 1), "{name}: exit {code}: {err}");
         }
+    }
+    // Filters take user text too (--source and --lang become regexes).
+    for (flag, value) in [
+        ("--source", "a".repeat(100_000)),
+        ("--source", "(".repeat(5000)),
+        ("--lang", "[^".repeat(5000)),
+        ("--doc", "x".repeat(100_000)),
+    ] {
+        let (code, err, secs) = search_bin(&[flag.to_string(), value], &["korea".to_string()]);
+        eprintln!("huge {flag}: exit {code} in {secs:.2} s");
+        assert!(matches!(code, 0..=2), "{flag}: exit {code}: {err}");
+        assert!(err.len() < 1000, "{flag}: a {} byte message", err.len());
     }
 }
