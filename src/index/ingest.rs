@@ -13,7 +13,7 @@
 //! the same content hash is skipped (`unchanged`); with another hash, its
 //! passages are deleted (`delete_term` on `doc`) and re-added (`replaced`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -415,11 +415,34 @@ fn ingest(
         });
         let mut batch = Vec::with_capacity(BATCH);
         let mut done = false;
+        // One version of a document per batch: a batch is processed in
+        // parallel, and two versions of one id racing there (delete, add)
+        // would leave either one, or both. A repeated id starts the next
+        // batch, so the last version in the input wins.
+        let mut ids = HashSet::new();
+        let mut held: Option<Result<corpus::RawDocument, Rejection>> = None;
         while !done {
             batch.clear();
+            ids.clear();
+            if let Some(item) = held.take() {
+                if let Ok(raw) = &item {
+                    ids.insert(raw.id());
+                }
+                batch.push(item);
+            }
             while batch.len() < BATCH {
                 match rx.recv() {
-                    Ok(item) => batch.push(item),
+                    Ok(item) => {
+                        let fresh = match &item {
+                            Ok(raw) => ids.insert(raw.id()),
+                            Err(_) => true,
+                        };
+                        if !fresh {
+                            held = Some(item);
+                            break;
+                        }
+                        batch.push(item);
+                    }
                     Err(_) => {
                         done = true;
                         break;
