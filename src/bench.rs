@@ -16,6 +16,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use tantivy::collector::TopDocs;
+
+use crate::eval::{self, QueryMode};
 use crate::index::KorsIndex;
 use crate::search::{self, query, Filters, SearchRequest};
 
@@ -87,6 +90,10 @@ pub struct BenchOptions {
     pub snippets: bool,
     /// Concurrent threads.
     pub threads: usize,
+    /// How queries become tantivy queries: `syntax` is `kors search`'s
+    /// path; `terms` ORs the analyzed terms as `kors eval --mode terms`
+    /// does (a diagnostic: what the ranking costs without phrases).
+    pub mode: QueryMode,
 }
 
 impl Default for BenchOptions {
@@ -97,6 +104,7 @@ impl Default for BenchOptions {
             limit: 10,
             snippets: false,
             threads: 1,
+            mode: QueryMode::Syntax,
         }
     }
 }
@@ -161,7 +169,14 @@ fn run_one(
         group: false,
         explain: false,
     };
-    if opts.snippets {
+    if opts.mode == QueryMode::Terms {
+        let q = eval::terms_query(idx, &req.query);
+        let top = searcher.search(
+            &*q,
+            &TopDocs::with_limit(opts.limit.max(1)).order_by_score(),
+        )?;
+        Ok(top.len())
+    } else if opts.snippets {
         Ok(search::search_in(idx, searcher, &req)?.len())
     } else {
         let parsed = query::build(idx, &req.query, &req.filters)?;

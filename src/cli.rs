@@ -355,6 +355,10 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1, value_name = "T",
           value_parser = clap::value_parser!(u64).range(1..=256))]
     pub threads: u64,
+    /// syntax: `kors search`'s path; terms: analyzed terms OR-ed, as `kors eval` does
+    /// (ranking only, a diagnostic)
+    #[arg(long, value_enum, default_value_t = EvalMode::Syntax)]
+    pub mode: EvalMode,
     /// One JSON object
     #[arg(long)]
     pub json: bool,

@@ -167,6 +167,10 @@ impl Config {
                     limit: a.limit,
                     snippets: a.snippets,
                     threads: a.threads as usize,
+                    mode: match a.mode {
+                        EvalMode::Terms => QueryMode::Terms,
+                        EvalMode::Syntax => QueryMode::Syntax,
+                    },
                 },
                 json: a.json,
             },

@@ -317,4 +317,28 @@ fn eval_and_bench_run_end_to_end() {
     assert_eq!(v["sets"][0]["queries"], 2);
     assert_eq!(v["sets"][0]["samples"], 2 * 2 * 3);
     assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
+
+    // The bag-of-words diagnostic finds the same documents here.
+    let out = kors(&tmp)
+        .arg("--index")
+        .arg(&bigram)
+        .args([
+            "bench",
+            "--json",
+            "--queries",
+            "mine.txt",
+            "--mode",
+            "terms",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out.stdout);
+    assert_eq!(v["mode"], "terms");
+    assert_eq!(v["sets"][0]["errors"], 0);
+    assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
 }
