@@ -619,8 +619,11 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
     let key = given.clone().or_else(|| derived.as_deref().map(title_key));
     let mut title_hits = 0;
     if let Some(key) = &key {
+        // A line far longer than the title cannot equal it (the key only
+        // shortens quotes and spaces): skip the allocation for paragraphs.
+        let max_len = 3 * key.len() + 16;
         for (pos, r) in reason.iter_mut().enumerate() {
-            if title_key(at(pos)) == *key {
+            if at(pos).len() <= max_len && title_key(at(pos)) == *key {
                 title_hits += 1;
                 *r = code(if given.is_none() && pos == 0 {
                     R_TITLE_FIRST
