@@ -383,6 +383,10 @@ fn label_key(line: &str) -> String {
 
 /// `Some(is_related)` if the whole line is page labels.
 fn label_kind(line: &str) -> Option<bool> {
+    // Labels are a few words; don't lower-case whole paragraphs to learn it.
+    if line.len() > 400 {
+        return None;
+    }
     let key = label_key(line);
     if key.is_empty() || words(&key) > 8 {
         return None;
@@ -406,9 +410,11 @@ fn label_kind(line: &str) -> Option<bool> {
 
 /// A breadcrumb trail: "Home > News > Politics", "홈 > 정치".
 fn is_breadcrumb(line: &str) -> bool {
+    if words(line) > 12 {
+        return false;
+    }
     let lower = line.to_lowercase();
-    words(line) <= 12
-        && (lower.starts_with("home") || lower.starts_with('홈'))
+    (lower.starts_with("home") || lower.starts_with('홈'))
         && lower.contains(['>', '»', '›', '/'])
         && !ends_punctuated(line)
 }
@@ -421,8 +427,13 @@ fn is_image_only(line: &str) -> bool {
 }
 
 fn is_teaser(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    let trimmed = lower.trim_end_matches(|c: char| {
+    // Teasers are recognised by their last words and first words: lower-case
+    // only those ends of a long line.
+    let tail_start = line.char_indices().rev().nth(63).map_or(0, |(i, _)| i);
+    let head_end = line.char_indices().nth(64).map_or(line.len(), |(i, _)| i);
+    let tail = line[tail_start..].to_lowercase();
+    let lower = line[..head_end].to_lowercase();
+    let trimmed = tail.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '.' | '…' | '»' | '>' | '→' | '›' | ')' | ']' | ':' | '!')
     });
     TEASER_ENDS.iter().any(|t| {
