@@ -54,7 +54,8 @@ fn run(cfg: Config) -> Result<Exit> {
                 if rebuild {
                     ingest::rebuild(&dir, &inputs, &options)?
                 } else {
-                    ingest::add(&dir, &inputs, &options)?
+                    // Reads the index (the hashes of what it holds) first.
+                    index::check::guard(&dir, || ingest::add(&dir, &inputs, &options))?
                 }
             };
             report_ingest(&summary, json, dry_run)
@@ -67,8 +68,8 @@ fn run(cfg: Config) -> Result<Exit> {
             if !index::exists(&dir) {
                 first_run(&dir, &corpus)?;
             }
-            let idx = KorsIndex::open(&dir)?;
-            let hits = search::search(&idx, &request)?;
+            let hits =
+                index::check::guard(&dir, || search::search(&KorsIndex::open(&dir)?, &request))?;
             output::write_hits(&hits, format, io::stdout().lock())?;
             Ok(if hits.is_empty() {
                 Exit::NoMatch
@@ -77,7 +78,7 @@ fn run(cfg: Config) -> Result<Exit> {
             })
         }
         Task::Stats { json } => {
-            let s = stats::compute(&KorsIndex::open(&dir)?)?;
+            let s = index::check::guard(&dir, || stats::compute(&KorsIndex::open(&dir)?))?;
             let mut out = io::stdout().lock();
             if json {
                 writeln!(out, "{}", serde_json::to_string(&s)?)?;

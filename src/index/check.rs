@@ -164,3 +164,59 @@ fn short(s: &str) -> String {
         None => s.chars().take(200).collect(),
     }
 }
+
+/// Runs `f`, which reads the index in `dir`, turning a panic into an error.
+///
+/// tantivy trusts its files: an altered byte can trip an assertion deep in
+/// its decoders, or come out as an odd tantivy error. So after a panic, or
+/// an error from tantivy, the files are checked, and if any is damaged the
+/// error says so and names them. Otherwise a panic is reported as an
+/// internal error with its message (and an error as it was). The panic hook
+/// is silenced meanwhile, so the user sees one message, not a backtrace.
+pub fn guard<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::sync::{Arc, Mutex};
+    let message = Arc::new(Mutex::new(String::new()));
+    let slot = Arc::clone(&message);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Ok(mut m) = slot.lock() {
+            if m.is_empty() {
+                *m = info.to_string();
+            }
+        }
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            // Errors of reading, not of the user's input (a bad query…).
+            let from_files = e.chain().any(|c| {
+                c.downcast_ref::<tantivy::TantivyError>().is_some()
+                    || c.downcast_ref::<std::io::Error>().is_some()
+            });
+            if !from_files {
+                return Err(e);
+            }
+            match check(dir) {
+                Ok(report) if !report.ok() => Err(report
+                    .into_result()
+                    .expect_err("a report with damage is an error")),
+                _ => Err(e),
+            }
+        }
+        Err(_) => {
+            let what = message.lock().map(|m| m.clone()).unwrap_or_default();
+            match check(dir) {
+                Ok(report) if !report.ok() => Err(report
+                    .into_result()
+                    .expect_err("a report with damage is an error")),
+                _ => Err(anyhow::anyhow!(
+                    "internal error ({what}) while working on the index at {}; \
+                     its files pass `kors check`: please report this",
+                    dir.display()
+                )),
+            }
+        }
+    }
+}

@@ -71,7 +71,17 @@ fn expect_named(tmp: &Path, index: &Path, file: &str, reason: &str, what: &str) 
         &["stats", "--json"],
     ] {
         let o = kors(tmp, index, args).output().unwrap();
-        assert_no_crash(o.status, &stderr_of(&o), &format!("{what}: kors {args:?}"));
+        let err = stderr_of(&o);
+        assert_no_crash(o.status, &err, &format!("{what}: kors {args:?}"));
+        // A failure says the index is damaged and names the file (an answer
+        // is possible too: a flipped byte may lie where this query does not
+        // read).
+        if o.status.code() != Some(0) && o.status.code() != Some(1) {
+            assert!(
+                err.contains("is damaged") && err.contains(file),
+                "{what}: kors {args:?}: {err}"
+            );
+        }
     }
 }
 
@@ -112,29 +122,31 @@ fn truncated_altered_or_missing_segment_files_are_named() {
             "truncated",
             &format!("{name} truncated"),
         );
-        // Opening maps every file, so a truncated one stops search too,
-        // with a pointer to `kors check`.
+        // Opening maps every file, so a truncated one stops search too.
         let o = kors(tmp.path(), &d, &["search", "Korea"]).output().unwrap();
         assert_eq!(o.status.code(), Some(2));
-        assert!(stderr_of(&o).contains("kors check"), "{}", stderr_of(&o));
 
-        let d = tmp.path().join(format!("alter-{ext}"));
-        copy_dir(&good, &d);
-        let p = d.join(&victim);
-        let mut bytes = std::fs::read(&p).unwrap();
-        // Inside the data, not the footer (its last bytes).
-        let at = (bytes.len() - 40) / 2;
-        for b in &mut bytes[at..at + 16] {
-            *b ^= 0x5A;
+        // Bytes flipped inside the data, not the footer (its last bytes), at
+        // a few places: tantivy's decoders trust their input, so some of
+        // these panic inside it (kors turns that into an error).
+        for frac in [0.2, 0.5, 0.85] {
+            let d = tmp.path().join(format!("alter-{ext}-{frac}"));
+            copy_dir(&good, &d);
+            let p = d.join(&victim);
+            let mut bytes = std::fs::read(&p).unwrap();
+            let at = ((bytes.len() - 40) as f64 * frac) as usize;
+            for b in &mut bytes[at..at + 16] {
+                *b ^= 0x5A;
+            }
+            std::fs::write(&p, &bytes).unwrap();
+            expect_named(
+                tmp.path(),
+                &d,
+                &name,
+                "checksum mismatch",
+                &format!("{name} altered at {frac}"),
+            );
         }
-        std::fs::write(&p, &bytes).unwrap();
-        expect_named(
-            tmp.path(),
-            &d,
-            &name,
-            "checksum mismatch",
-            &format!("{name} altered"),
-        );
 
         let d = tmp.path().join(format!("missing-{ext}"));
         copy_dir(&good, &d);

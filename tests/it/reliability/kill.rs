@@ -170,7 +170,7 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
     let old = Listing::of(&index).passages;
     let pristine = tmp.path().join("pristine");
     copy_dir(&index, &pristine);
-    let (mut saw_old, mut saw_new, mut late_old) = (0, 0, false);
+    let (mut saw_old, mut saw_new) = (0, 0);
     for trial in 1..=6 {
         let delay = rng.range_f64(0.0, b.load_secs * 1.3);
         let mut child = kors(
@@ -190,7 +190,6 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
         let l = Listing::of(&index);
         if l.passages == old {
             saw_old += 1;
-            late_old |= delay > 1.0;
         } else {
             assert_eq!(
                 l.check_prefix_of(b, &what),
@@ -208,9 +207,19 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
     eprintln!(
         "rebuild kills: old index {saw_old} times, new {saw_new} times; left beside it: {left:?}"
     );
-    // A rebuild killed a second in has its new index half built beside the
-    // old one (else the clean-up below is not tested).
-    assert!(!late_old || !left.is_empty(), "no leftovers to clean up");
+    // Whatever the kills left, the next rebuild removes what dead rebuilds
+    // left beside the index, and only that: add one of a dead process and
+    // one of a live one (this test's) to be sure.
+    let dead = {
+        let mut c = std::process::Command::new("true").spawn().unwrap();
+        c.wait().unwrap();
+        c.id()
+    };
+    let parent = index.parent().unwrap();
+    let stale = parent.join(format!(".idx.new-{dead}"));
+    let live = parent.join(format!(".idx.new-{}", std::process::id()));
+    copy_dir(&pristine, &stale);
+    std::fs::create_dir(&live).unwrap();
     let out = kors(
         tmp.path(),
         &index,
@@ -229,7 +238,11 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
         Listing::of(&index).check_prefix_of(b, "after the rebuild"),
         b.reference.len()
     );
-    assert_eq!(rebuild_leftovers(&index), Vec::<String>::new());
+    assert_eq!(
+        rebuild_leftovers(&index),
+        vec![format!(".idx.new-{}", std::process::id())],
+        "only the live process's directory should be left"
+    );
 }
 
 /// SIGINT: kors commits what it has done, says so, and exits with 130; the
