@@ -219,9 +219,10 @@ const MAX_CACHED_INFOS: usize = 100_000;
 
 /// What kors needs of a dictionary entry's features.
 struct MorphInfo {
-    /// The POS field as written (`VV+EP`), and its first tag (`VV`).
+    /// The POS field as written (`VV+EP`).
     tag_full: Box<str>,
-    tag: Box<str>,
+    /// Whether its first tag (`VV`) is one nori drops.
+    stop: bool,
     kind: MorphKind,
 }
 
@@ -229,10 +230,17 @@ enum MorphKind {
     /// Foreign letters, numbers, Hanja: handed to the script rules.
     Script,
     Plain,
-    /// A compound noun and its parts (surface, tag).
-    Compound(Vec<(Box<str>, Box<str>)>),
+    /// A compound noun and its parts.
+    Compound(Vec<Part>),
     /// An inflected or pre-analysed form and the morphemes it stands for.
-    Stems(Vec<(Box<str>, Box<str>)>),
+    Stems(Vec<Part>),
+}
+
+/// One morpheme of a compound or inflected form's expression.
+struct Part {
+    surface: Box<str>,
+    tag: Box<str>,
+    stop: bool,
 }
 
 impl MorphInfo {
@@ -245,7 +253,11 @@ impl MorphInfo {
         let owned = |parts: Vec<(&str, &str)>| {
             parts
                 .into_iter()
-                .map(|(s, t)| (Box::from(s), Box::from(t)))
+                .map(|(s, t)| Part {
+                    surface: s.into(),
+                    tag: t.into(),
+                    stop: is_stop_tag(t),
+                })
                 .collect()
         };
         let kind = if matches!(tag, "SL" | "SN" | "SH") {
@@ -259,7 +271,7 @@ impl MorphInfo {
         };
         MorphInfo {
             tag_full: tag_full.into(),
-            tag: tag.into(),
+            stop: is_stop_tag(tag),
             kind,
         }
     }
@@ -466,14 +478,14 @@ fn emit_morpheme(
         // Foreign letters, numbers and Hanja follow the script rules.
         MorphKind::Script => script_words(surface, m.start, map, sink),
         MorphKind::Plain => {
-            if is_stop_tag(&info.tag) {
+            if info.stop {
                 sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
             } else {
                 sink.keep(surface.to_string(), os, oe, Script::Hangul, tag_full, None);
             }
         }
         MorphKind::Compound(parts) => {
-            if is_stop_tag(&info.tag) {
+            if info.stop {
                 sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
                 return;
             }
@@ -487,12 +499,12 @@ fn emit_morpheme(
             );
             // Parts get offsets inside the surface where they spell it out.
             let mut cursor = m.start;
-            for (i, (part, ptag)) in parts.iter().enumerate() {
-                let (ps, pe) = match text[cursor..m.end].find(&**part) {
+            for (i, part) in parts.iter().enumerate() {
+                let (ps, pe) = match text[cursor..m.end].find(&*part.surface) {
                     Some(off) => {
                         let s = cursor + off;
-                        cursor = s + part.len();
-                        map(s, s + part.len())
+                        cursor = s + part.surface.len();
+                        map(s, s + part.surface.len())
                     }
                     None => (os, oe),
                 };
@@ -501,35 +513,25 @@ fn emit_morpheme(
                 } else {
                     COMPOUND_PART
                 };
-                if is_stop_tag(ptag) {
-                    sink.drop_token(part, ps, pe, Script::Hangul, Some(ptag), "stop tag");
+                let ptag = Some(&*part.tag);
+                if part.stop {
+                    sink.drop_token(&part.surface, ps, pe, Script::Hangul, ptag, "stop tag");
                 } else {
-                    sink.keep(
-                        part.to_string(),
-                        ps,
-                        pe,
-                        Script::Hangul,
-                        Some(ptag),
-                        Some(note),
-                    );
+                    let surface = part.surface.to_string();
+                    sink.keep(surface, ps, pe, Script::Hangul, ptag, Some(note));
                 }
             }
         }
         MorphKind::Stems(parts) => {
             // Inflected forms: index the stems the expression spells out
             // (갔다 → 가/VV), each over the whole surface.
-            for (part, ptag) in parts {
-                if is_stop_tag(ptag) {
-                    sink.drop_token(part, os, oe, Script::Hangul, Some(ptag), "stop tag");
+            for part in parts {
+                let ptag = Some(&*part.tag);
+                if part.stop {
+                    sink.drop_token(&part.surface, os, oe, Script::Hangul, ptag, "stop tag");
                 } else {
-                    sink.keep(
-                        part.to_string(),
-                        os,
-                        oe,
-                        Script::Hangul,
-                        Some(ptag),
-                        Some("stem"),
-                    );
+                    let surface = part.surface.to_string();
+                    sink.keep(surface, os, oe, Script::Hangul, ptag, Some("stem"));
                 }
             }
         }
