@@ -10,13 +10,14 @@ use super::{batch, kors, signal, wait_for, wait_rss, Listing, Rng, COMMIT_EVERY}
 /// Trials in all (at least 20, as the issue asks).
 const TRIALS: usize = 24;
 
-/// SIGKILL at seeded random moments. Trials run in chains on one index: each
-/// run starts where the killed one left off, until the load is complete, so
-/// kills land everywhere in a load (start-up, reading the index, indexing,
-/// commits, merges) without paying for a full load per trial. After each kill the index must open
-/// and hold a whole-documents prefix of the input, never less than before
-/// (what was committed stays committed); the last run of each chain must
-/// converge to exactly the reference set, with no duplicates.
+/// SIGKILL at seeded random moments. Trials run in chains on one index:
+/// each run starts where the killed one left off, until the load is
+/// complete, so kills land everywhere in a load (start-up, reading the
+/// index, indexing, commits, merges) without paying for a full load per
+/// trial. After each kill the index must open and hold a whole-documents
+/// prefix of the input, never less than before (what was committed stays
+/// committed); the last run of each chain must converge to exactly the
+/// reference set, with no duplicates.
 #[test]
 fn sigkill_at_random_moments_leaves_the_last_commit_and_reruns_converge() {
     let b = batch();
