@@ -80,3 +80,27 @@ for n in 200 100000; do
             --mode $mode "$W/kq-morph" "$W/kq-bigram" "$W/kq-whitespace"
     done
 done
+
+# Scaling (slow: about 10 minutes and 1 GB of disk): SCALE=1 sh benches/figures.sh
+if [ "${SCALE:-0}" = 1 ]; then
+    echo "## scaling: the court decisions re-added under new ids, 4x and 16x"
+    python3 - "$KO" "$W" <<'PY'
+import json, sys
+src, w = sys.argv[1], sys.argv[2]
+lines = [l for l in open(src, encoding="utf-8").read().splitlines() if l.strip()]
+for copies, name in [(4, "ko160.jsonl"), (16, "ko640.jsonl")]:
+    with open(f"{w}/{name}", "w", encoding="utf-8") as f:
+        for c in range(copies):
+            for l in lines:
+                d = json.loads(l)
+                if c:
+                    d["id"] = f"{d['id']}-copy{c}"
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+PY
+    ingest ko160 "$W/ko160.jsonl"
+    ingest ko640 "$W/ko640.jsonl"
+    du -sh "$W/ko" "$W/ko160" "$W/ko640"
+    for n in ko ko160 ko640; do
+        bench $n --queries "$Q/ko-topical.txt" --queries "$Q/korquad-200.txt" --warmup 10 --iterations 20
+    done
+fi
