@@ -341,9 +341,9 @@ pub struct BenchArgs {
     /// Untimed rounds over each set first
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub warmup: usize,
-    /// Timed rounds over each set
+    /// Timed rounds over each set (1–1000000)
     #[arg(long, default_value_t = 10, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub iterations: u64,
     /// Hits per query
     #[arg(short = 'n', long, default_value_t = 10, value_name = "K")]
