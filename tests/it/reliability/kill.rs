@@ -250,6 +250,16 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
 /// index holds exactly the documents the summary reports, whole.
 #[test]
 fn sigint_commits_what_is_done_and_exits_130() {
+    interrupt_mid_load(libc::SIGINT);
+}
+
+/// SIGTERM (a service manager stopping kors) is handled like Ctrl-C.
+#[test]
+fn sigterm_commits_what_is_done_too() {
+    interrupt_mid_load(libc::SIGTERM);
+}
+
+fn interrupt_mid_load(sig: libc::c_int) {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
@@ -289,7 +299,7 @@ fn sigint_commits_what_is_done_and_exits_130() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    signal(&child, libc::SIGINT);
+    signal(&child, sig);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
@@ -297,7 +307,7 @@ fn sigint_commits_what_is_done_and_exits_130() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON summary");
     assert_eq!(summary["interrupted"], true);
     let added = summary["added"].as_u64().unwrap() as usize;
-    let docs = Listing::of(&index).check_prefix_of(b, "after SIGINT");
+    let docs = Listing::of(&index).check_prefix_of(b, &format!("after signal {sig}"));
     assert_eq!(
         docs, added,
         "the index holds other documents than the summary reports"
@@ -308,7 +318,7 @@ fn sigint_commits_what_is_done_and_exits_130() {
         b.reference.len()
     );
     eprintln!(
-        "sigint: {added} of {} documents committed",
+        "signal {sig}: {added} of {} documents committed",
         b.reference.len()
     );
 }
@@ -356,4 +366,40 @@ fn the_kill_oracle_rejects_partial_documents_gaps_and_duplicates() {
     let id = dup.passages.keys().next().unwrap().clone();
     dup.duplicates.push((id, 0));
     assert!(caught(dup), "a duplicate passage");
+}
+
+/// Ctrl-C during `kors index` over an index: the rebuild is abandoned, the
+/// old index stays as it was, nothing is left beside it; exit code 130.
+#[test]
+fn sigint_during_a_rebuild_keeps_the_old_index() {
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-00.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let old = Listing::of(&index).passages;
+    let mut child = kors(tmp.path(), &index, &["index", "--no-progress"])
+        .arg(&b.data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The rebuild holds the old index's lock (and writes its pid note)
+    // once its handler is installed.
+    wait_for(
+        &index.join(kors::index::lock::PID_FILE),
+        &mut child,
+        Duration::from_secs(60),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("old index"), "{stderr}");
+    assert_eq!(Listing::of(&index).passages, old);
+    assert_eq!(rebuild_leftovers(&index), Vec::<String>::new());
 }
