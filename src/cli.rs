@@ -140,6 +140,8 @@ pub struct IndexArgs {
 pub enum AnalyzerChoice {
     /// kors's analyzer: Korean morphemes, English and Russian stems
     Morph,
+    /// The same with Korean analyses memoised by eojeol: faster loads, slightly lower agreement with MeCab
+    MorphFast,
     /// Hangul (CJK) character bigrams, other words lower-cased (as Lucene's CJKAnalyzer)
     Bigram,
     /// Whitespace-separated words, lower-cased

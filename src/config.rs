@@ -126,6 +126,7 @@ impl Config {
                 if let Task::Ingest { options, .. } = &mut task {
                     options.analyzer = match a.analyzer {
                         AnalyzerChoice::Morph => AnalyzerKind::Morph,
+                        AnalyzerChoice::MorphFast => AnalyzerKind::MorphFast,
                         AnalyzerChoice::Bigram => AnalyzerKind::Bigram,
                         AnalyzerChoice::Whitespace => AnalyzerKind::Whitespace,
                     };

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use korean::{Lattice, Morpheme, WordRef};
-pub use mecab::write_mecab;
+pub use mecab::{write_mecab, write_mecab_with};
 use normalize::Normalized;
 use script::{Script, WordOutcome};
 pub use tokenizer::KorsTokenizer;
@@ -59,6 +59,9 @@ pub enum AnalyzerKind {
     /// kors's analyzer: Korean morphemes, English/Russian stems.
     #[default]
     Morph,
+    /// The same, with Korean analyses memoised by eojeol: faster bulk loads,
+    /// slightly lower agreement with mecab-ko (see `korean::EojeolCache`).
+    MorphFast,
     /// CJK character bigrams, other words lower-cased (Lucene's CJKAnalyzer).
     Bigram,
     /// Whitespace-separated words, lower-cased.
@@ -67,8 +70,9 @@ pub enum AnalyzerKind {
 
 impl AnalyzerKind {
     /// Every kind.
-    pub const ALL: [AnalyzerKind; 3] = [
+    pub const ALL: [AnalyzerKind; 4] = [
         AnalyzerKind::Morph,
+        AnalyzerKind::MorphFast,
         AnalyzerKind::Bigram,
         AnalyzerKind::Whitespace,
     ];
@@ -77,6 +81,7 @@ impl AnalyzerKind {
     pub fn name(self) -> &'static str {
         match self {
             AnalyzerKind::Morph => "morph",
+            AnalyzerKind::MorphFast => "morph-fast",
             AnalyzerKind::Bigram => "bigram",
             AnalyzerKind::Whitespace => "whitespace",
         }
@@ -87,6 +92,7 @@ impl AnalyzerKind {
     pub fn tokenizer_name(self) -> &'static str {
         match self {
             AnalyzerKind::Morph => TOKENIZER_NAME,
+            AnalyzerKind::MorphFast => "kors_fast",
             AnalyzerKind::Bigram => "kors_bigram",
             AnalyzerKind::Whitespace => "kors_whitespace",
         }
@@ -95,7 +101,7 @@ impl AnalyzerKind {
     /// Version of this analyzer's output (see [`ANALYZER_VERSION`]).
     pub fn version(self) -> u32 {
         match self {
-            AnalyzerKind::Morph => ANALYZER_VERSION,
+            AnalyzerKind::Morph | AnalyzerKind::MorphFast => ANALYZER_VERSION,
             AnalyzerKind::Bigram | AnalyzerKind::Whitespace => 1,
         }
     }
@@ -109,6 +115,9 @@ impl AnalyzerKind {
     pub fn analyzer(self) -> tantivy::tokenizer::TextAnalyzer {
         match self {
             AnalyzerKind::Morph => analyzer(),
+            AnalyzerKind::MorphFast => {
+                tantivy::tokenizer::TextAnalyzer::from(KorsTokenizer::with_eojeol_cache())
+            }
             AnalyzerKind::Bigram => {
                 tantivy::tokenizer::TextAnalyzer::from(bigram::BigramTokenizer::default())
             }
@@ -212,6 +221,8 @@ pub struct Analyzer {
     /// Parsed features by dictionary entry: a few thousand entries cover
     /// most running text, and parsing them is the analyser's second cost.
     infos: HashMap<WordRef, Arc<MorphInfo>>,
+    /// Set for the memoised (by eojeol) variant of the Korean analysis.
+    eojeols: Option<korean::EojeolCache>,
 }
 
 /// Bound on `Analyzer::infos`, so memory stays flat on any input.
@@ -320,6 +331,20 @@ impl Positions {
 impl Analyzer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The variant that memoises Korean analyses by eojeol (see
+    /// [`korean::EojeolCache`]).
+    pub fn with_eojeol_cache() -> Self {
+        Analyzer {
+            eojeols: Some(korean::EojeolCache::default()),
+            ..Self::default()
+        }
+    }
+
+    /// (hits, misses) of the eojeol cache, when there is one.
+    pub fn eojeol_cache_stats(&self) -> Option<(u64, u64)> {
+        self.eojeols.as_ref().map(|c| (c.hits, c.misses))
     }
 
     /// The indexed terms of `text`, with positions and original offsets.
@@ -438,8 +463,11 @@ impl Analyzer {
         sink: &mut dyn Sink,
     ) {
         self.morphs.clear();
-        self.lattice
-            .analyze(&text[start..start + len], start, &mut self.morphs);
+        let line = &text[start..start + len];
+        match &mut self.eojeols {
+            Some(cache) => cache.analyze(&mut self.lattice, line, start, &mut self.morphs),
+            None => self.lattice.analyze(line, start, &mut self.morphs),
+        }
         if self.infos.len() > MAX_CACHED_INFOS {
             self.infos.clear();
         }

@@ -5,16 +5,33 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::{Analyzer, Term};
 
-/// kors's analyzer as a tantivy tokenizer. Each clone has its own buffers.
+/// kors's analyzer as a tantivy tokenizer. Each clone has its own buffers
+/// (and, for the memoised variant, its own eojeol cache).
 #[derive(Default)]
 pub struct KorsTokenizer {
     analyzer: Analyzer,
     terms: Vec<Term>,
+    eojeol_cache: bool,
+}
+
+impl KorsTokenizer {
+    /// The `morph-fast` variant: Korean analyses memoised by eojeol.
+    pub fn with_eojeol_cache() -> Self {
+        KorsTokenizer {
+            analyzer: Analyzer::with_eojeol_cache(),
+            terms: Vec::new(),
+            eojeol_cache: true,
+        }
+    }
 }
 
 impl Clone for KorsTokenizer {
     fn clone(&self) -> Self {
-        Self::default()
+        if self.eojeol_cache {
+            Self::with_eojeol_cache()
+        } else {
+            Self::default()
+        }
     }
 }
 

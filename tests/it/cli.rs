@@ -613,6 +613,27 @@ fn korean_stem_matches_its_inflected_forms() {
 }
 
 #[test]
+fn memoised_korean_analysis_finds_and_highlights_the_same_word() {
+    let tmp = TempDir::new().unwrap();
+    let dir = speeches(&tmp);
+    k(
+        &tmp,
+        &["index", "--no-progress", "--analyzer", "morph-fast"],
+    )
+    .arg(&dir)
+    .assert()
+    .success();
+    let meta: Value =
+        serde_json::from_slice(&fs::read(index_dir(&tmp).join("kors.json")).unwrap()).unwrap();
+    assert_eq!(meta["analyzer"], "kors_fast");
+    let hits = search_json(&tmp, &["로씨야와의 관계"]);
+    assert!(!hits.is_empty());
+    let first = hits.iter().find(|h| text_of(h).contains("로씨야")).unwrap();
+    assert!(first["path"].as_str().unwrap().contains("2012"));
+    assert!(highlighted(first).iter().any(|w| w == "로씨야"));
+}
+
+#[test]
 fn korean_phrase_across_words() {
     // Needs the morphological analyzer: 력사적방문 (historic visit) is written
     // as one word; its parts should match separately and as a phrase.
