@@ -52,7 +52,10 @@ fn bench_set(c: &mut Criterion, name: &str, texts: &[String]) {
 }
 
 fn analysis(c: &mut Criterion) {
-    let korean = jsonl_texts("ko-court-precedents-sample/precedents_sample.jsonl", 4 << 20);
+    let korean = jsonl_texts(
+        "ko-court-precedents-sample/precedents_sample.jsonl",
+        4 << 20,
+    );
     bench_set(c, "korean_court_4MB", &korean);
     let english = jsonl_texts("kcna-en-2011-2012/kcna_stories_2011_2012.jsonl", 4 << 20);
     bench_set(c, "english_kcna_4MB", &english);
