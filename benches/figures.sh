@@ -33,6 +33,7 @@ ingest() { # name input [cpus] [analyzer]
 echo "## ingest, 2 cores"
 ingest ko "$KO"
 ingest en "$EN"
+ingest ko-fast "$KO" "" morph-fast
 ingest ko-bigram "$KO" "" bigram
 echo "## ingest, 1 core"
 ingest ko-1 "$KO" 0
@@ -45,6 +46,7 @@ bench() { # index sets... (then flags)
 }
 echo "## warm latency, 1 thread, top 10"
 bench ko --queries "$Q/ko-topical.txt" --queries "$Q/korquad-200.txt" --warmup 20 --iterations 50
+bench ko-fast --queries "$Q/ko-topical.txt" --queries "$Q/korquad-200.txt" --warmup 20 --iterations 50
 bench ko-bigram --queries "$Q/ko-topical.txt" --queries "$Q/korquad-200.txt" --warmup 20 --iterations 50
 bench en --queries "$Q/en-topical.txt" --queries "$Q/en-titles-200.txt" --warmup 20 --iterations 50
 echo "## warm latency with snippets"
@@ -71,13 +73,13 @@ fi
 
 echo "## ranking: KorQuAD 1.0 dev"
 "$K" eval import-korquad "$C/korquad-v1-dev/KorQuAD_v1.0_dev.json" --out "$W/kq"
-for a in morph bigram whitespace; do
+for a in morph morph-fast bigram whitespace; do
     "$K" --index "$W/kq-$a" index "$W/kq/docs.jsonl" --analyzer "$a" --no-progress >/dev/null
 done
 for n in 200 100000; do
     for mode in terms syntax; do
         "$K" eval --queries "$W/kq/queries.tsv" --qrels "$W/kq/qrels.txt" --max-queries $n \
-            --mode $mode "$W/kq-morph" "$W/kq-bigram" "$W/kq-whitespace"
+            --mode $mode "$W/kq-morph" "$W/kq-morph-fast" "$W/kq-bigram" "$W/kq-whitespace"
     done
 done
 
