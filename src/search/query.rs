@@ -198,7 +198,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         let mut parser = QueryParser::for_index(&idx.index, vec![f.text, f.title]);
         parser.set_field_boost(f.title, TITLE_BOOST);
         parser
-            .parse_query(input)
+            .parse_query(&protect_apostrophes(input))
             .map_err(|e| Error::Query(explain_parse_error(&shown(input), e)))?
     };
     let mut terms = 0usize;
@@ -276,6 +276,36 @@ fn escape_regex(s: &str) -> String {
 }
 
 /// A one-line explanation of a query parse error, naming the problem.
+/// tantivy's grammar reads `'` as a quote, so `Kim Il Sung's works` or
+/// `the Koreas' talks` would not parse. An apostrophe after a letter that
+/// does not close a `'quoted phrase'` becomes ’, which the analyzer treats
+/// the same way (a possessive `’s` is dropped).
+fn protect_apostrophes(input: &str) -> std::borrow::Cow<'_, str> {
+    if !input.contains('\'') {
+        return input.into();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut open = false;
+    let mut prev: Option<char> = None;
+    let mut in_phrase = false;
+    for c in input.chars() {
+        if c == '"' {
+            in_phrase = !in_phrase;
+        }
+        if c == '\'' && !in_phrase {
+            if prev.is_some_and(char::is_alphanumeric) && !open {
+                out.push('’');
+                prev = Some('’');
+                continue;
+            }
+            open = !open;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out.into()
+}
+
 fn explain_parse_error(input: &str, e: QueryParserError) -> String {
     use QueryParserError as E;
     let fields = QUERY_FIELDS.join(", ");
@@ -329,6 +359,16 @@ pub fn parse_day(s: &str) -> std::result::Result<Date, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn apostrophes_in_words_are_not_quotes() {
+        use super::protect_apostrophes as p;
+        assert_eq!(p("Kim Il Sung's works"), "Kim Il Sung’s works");
+        assert_eq!(p("the Koreas' talks"), "the Koreas’ talks");
+        assert_eq!(p("'quoted phrase' and don't"), "'quoted phrase' and don’t");
+        assert_eq!(p("\"it's\" here"), "\"it's\" here");
+        assert_eq!(p("plain"), "plain");
+    }
+
     use super::parse_day;
 
     #[test]

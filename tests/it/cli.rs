@@ -140,6 +140,17 @@ fn bolshoi_ballet_finds_the_cancelled_show_first() {
 }
 
 #[test]
+fn apostrophes_in_queries_are_not_quotes() {
+    let tmp = TempDir::new().unwrap();
+    build(&tmp, &[&corpus()]);
+    let hits = search_json(&tmp, &["Russia's Bolshoi Ballet", "-n", "1"]);
+    assert!(text_of(&hits[0]).contains("Bolshoi Ballet"));
+    // A real single-quoted phrase still works.
+    let hits = search_json(&tmp, &["'Bolshoi Ballet'"]);
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
 fn tankers_find_the_samsung_heavy_industries_passage() {
     let tmp = TempDir::new().unwrap();
     build(&tmp, &[&corpus()]);
