@@ -68,8 +68,15 @@ fn run(cfg: Config) -> Result<Exit> {
             if !index::exists(&dir) {
                 first_run(&dir, &corpus)?;
             }
-            let hits =
-                index::check::guard(&dir, || search::search(&KorsIndex::open(&dir)?, &request))?;
+            let hits = index::check::guard(&dir, || {
+                let idx = KorsIndex::open(&dir)?;
+                if let Some(w) =
+                    search::query::build(&idx, &request.query, &request.filters)?.warning
+                {
+                    eprintln!("kors: warning: {w}");
+                }
+                search::search(&idx, &request)
+            })?;
             output::write_hits(&hits, format, io::stdout().lock())?;
             Ok(if hits.is_empty() {
                 Exit::NoMatch

@@ -125,6 +125,9 @@ pub struct Parsed {
     pub user: Box<dyn Query>,
     /// What to highlight in the `text` field.
     pub highlight: HighlightSpec,
+    /// Set when the query's syntax could not be used and its words were
+    /// searched instead.
+    pub warning: Option<String>,
 }
 
 /// Longest query accepted, in bytes.
@@ -189,6 +192,7 @@ fn shown(input: &str) -> String {
 pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> {
     check_size(input)?;
     let f = &idx.fields;
+    let mut warning = None;
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
             return Err(Error::Query("the query is empty".into()).into());
@@ -197,9 +201,26 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     } else {
         let mut parser = QueryParser::for_index(&idx.index, vec![f.text, f.title]);
         parser.set_field_boost(f.title, TITLE_BOOST);
-        parser
-            .parse_query(&protect_apostrophes(input))
-            .map_err(|e| Error::Query(explain_parse_error(&shown(input), e)))?
+        match parser.parse_query(&protect_apostrophes(input)) {
+            Ok(q) => q,
+            // Text pasted from an article (`Doll Domination: The Mini`,
+            // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
+            // syntax: search its words, and say so.
+            Err(e) if is_pasted_text(input, &e) => {
+                let words = plain_words(input);
+                match parser.parse_query(&words) {
+                    Ok(q) if !words.trim().is_empty() => {
+                        warning = Some(format!(
+                            "{}; searched the words instead",
+                            explain_parse_error(&shown(input), e)
+                        ));
+                        q
+                    }
+                    _ => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+                }
+            }
+            Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+        }
     };
     let mut terms = 0usize;
     user.query_terms(&mut |_, _| terms += 1);
@@ -251,7 +272,37 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         query,
         user,
         highlight,
+        warning,
     })
+}
+
+/// Whether a parse error comes from text that was not meant as syntax: any
+/// syntax error, or an unknown "field" whose colon is followed by a space
+/// (`Domination: The Mini`; `kim:jong` stays an error).
+fn is_pasted_text(input: &str, e: &QueryParserError) -> bool {
+    match e {
+        QueryParserError::SyntaxError(_) => true,
+        // `<야마토 나데시코>` reads as an open range; a /regex/ is meant.
+        QueryParserError::UnsupportedQuery(what) => !what.contains("Regex"),
+        QueryParserError::FieldDoesNotExist(field) => {
+            input.contains(&format!("{field}: "))
+                || input.trim_end().ends_with(&format!("{field}:"))
+        }
+        _ => false,
+    }
+}
+
+/// `input` with every character of the query syntax replaced by a space,
+/// so that only words remain (a ':' inside a word, as in 10:30, too).
+fn plain_words(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '+' | '-' | '!' | '(' | ')' | '{' | '}' | '[' | ']' | '<' | '>' | '^' | '"' | '\''
+            | '~' | '*' | '?' | ':' | '\\' | '/' | '=' => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// Matches keyword `field` values that are `value` (normalized) followed by
@@ -279,29 +330,45 @@ fn escape_regex(s: &str) -> String {
 /// tantivy's grammar reads `'` as a quote, so `Kim Il Sung's works` or
 /// `the Koreas' talks` would not parse. An apostrophe after a letter that
 /// does not close a `'quoted phrase'` becomes ’, which the analyzer treats
-/// the same way (a possessive `’s` is dropped).
+/// the same way (a possessive `’s` is dropped). And Korean attaches
+/// particles to a quotation (`'철학'은`), which the grammar only accepts
+/// with a space after the closing quote: one is added.
 fn protect_apostrophes(input: &str) -> std::borrow::Cow<'_, str> {
-    if !input.contains('\'') {
+    if !input.contains(['\'', '"']) {
         return input.into();
     }
-    let mut out = String::with_capacity(input.len());
-    let mut open = false;
+    let mut out = String::with_capacity(input.len() + 4);
+    let mut open_single = false;
+    let mut open_double = false;
     let mut prev: Option<char> = None;
-    let mut in_phrase = false;
-    for c in input.chars() {
-        if c == '"' {
-            in_phrase = !in_phrase;
-        }
-        if c == '\'' && !in_phrase {
-            if prev.is_some_and(char::is_alphanumeric) && !open {
-                out.push('’');
-                prev = Some('’');
-                continue;
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        let closes = match c {
+            '"' => {
+                open_double = !open_double;
+                !open_double
             }
-            open = !open;
-        }
+            '\'' if !open_double => {
+                if prev.is_some_and(char::is_alphanumeric) && !open_single {
+                    out.push('’');
+                    prev = Some('’');
+                    continue;
+                }
+                open_single = !open_single;
+                !open_single
+            }
+            _ => false,
+        };
         out.push(c);
         prev = Some(c);
+        // Slop (~2), boost (^2) and prefix (*) may follow a phrase directly.
+        if closes
+            && chars
+                .peek()
+                .is_some_and(|&n| !n.is_whitespace() && !matches!(n, ')' | '~' | '^' | '*'))
+        {
+            out.push(' ');
+        }
     }
     out.into()
 }
@@ -367,6 +434,10 @@ mod tests {
         assert_eq!(p("'quoted phrase' and don't"), "'quoted phrase' and don’t");
         assert_eq!(p("\"it's\" here"), "\"it's\" here");
         assert_eq!(p("plain"), "plain");
+        assert_eq!(p("'철학'은 어디에서"), "'철학' 은 어디에서");
+        assert_eq!(p("\"철학\"은"), "\"철학\" 은");
+        assert_eq!(p("'가', '나'는"), "'가' , '나' 는");
+        assert_eq!(p("\"big wolf\"~1"), "\"big wolf\"~1");
     }
 
     use super::parse_day;

@@ -151,6 +151,24 @@ fn apostrophes_in_queries_are_not_quotes() {
 }
 
 #[test]
+fn pasted_text_that_is_not_syntax_searches_its_words_with_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    build(&tmp, &[&corpus()]);
+    for q in [
+        "Bolshoi - Ballet (show",
+        "Russia's <Bolshoi Ballet>",
+        "dancers: Bolshoi Ballet",
+    ] {
+        let out = k(&tmp, &["search", "--json", q]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{q}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("searched the words instead"), "{q}: {err}");
+        let hits = json_lines(&out.stdout);
+        assert!(text_of(&hits[0]).contains("Bolshoi Ballet"), "{q}");
+    }
+}
+
+#[test]
 fn tankers_find_the_samsung_heavy_industries_passage() {
     let tmp = TempDir::new().unwrap();
     build(&tmp, &[&corpus()]);
