@@ -496,7 +496,10 @@ fn cut_point(text: &str) -> usize {
 /// sentence lattice (figures in the README).
 #[derive(Default)]
 pub struct EojeolCache {
-    map: std::collections::HashMap<(u16, bool, bool, Box<str>), Cached>,
+    /// By eojeol, then by context: looked up with the borrowed eojeol, so
+    /// a hit allocates nothing.
+    map: std::collections::HashMap<Box<str>, Vec<(Context, Cached)>>,
+    entries: usize,
     scratch: Vec<Morpheme>,
     pub hits: u64,
     pub misses: u64,
@@ -536,8 +539,9 @@ impl EojeolCache {
         if let Some(s) = start {
             words.push((s, text.len()));
         }
-        if self.map.len() > MAX_CACHED_EOJEOLS {
+        if self.entries > MAX_CACHED_EOJEOLS {
             self.map.clear();
+            self.entries = 0;
         }
         let mut right = 0u16;
         for (k, &(s, e)) in words.iter().enumerate() {
@@ -547,16 +551,14 @@ impl EojeolCache {
                 space_before: k > 0,
                 eos: k + 1 == words.len(),
             };
-            let key = (
-                ctx.left_right_id,
-                ctx.space_before,
-                ctx.eos,
-                Box::<str>::from(word),
-            );
-            let cached = match self.map.get(&key) {
-                Some(c) => {
+            let found = self
+                .map
+                .get(word)
+                .and_then(|v| v.iter().position(|(c, _)| *c == ctx));
+            let cached = match found {
+                Some(i) => {
                     self.hits += 1;
-                    c
+                    &self.map[word][i].1
                 }
                 None => {
                     self.misses += 1;
@@ -567,7 +569,10 @@ impl EojeolCache {
                         .iter()
                         .map(|m| (m.start as u32, m.end as u32, m.word))
                         .collect();
-                    self.map.entry(key).or_insert(Cached { morphs, right: r })
+                    self.entries += 1;
+                    let v = self.map.entry(Box::from(word)).or_default();
+                    v.push((ctx, Cached { morphs, right: r }));
+                    &v.last().expect("just pushed").1
                 }
             };
             for &(ms, me, w) in cached.morphs.iter() {
