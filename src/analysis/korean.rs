@@ -214,19 +214,9 @@ impl Lattice {
         }
     }
 
-    /// Analyses one eojeol (no spaces) as the continuation of a sentence
-    /// whose previous word ended with right id `ctx.left_right_id`; returns
-    /// the right id of its last morpheme. Used by the eojeol cache.
-    pub fn analyze_in_context(
-        &mut self,
-        text: &str,
-        base: usize,
-        out: &mut Vec<Morpheme>,
-        ctx: Context,
-    ) -> u16 {
-        self.analyze_piece(text, base, out, ctx)
-    }
-
+    /// Analyses `text` in `ctx` (for the eojeol cache: one eojeol as the
+    /// continuation of a sentence whose previous word ended with right id
+    /// `ctx.left_right_id`); returns the right id of its last morpheme.
     fn analyze_piece(
         &mut self,
         text: &str,
