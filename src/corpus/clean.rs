@@ -767,18 +767,7 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    fn shared(rel: &str) -> PathBuf {
-        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared")
-            .join(rel);
-        assert!(
-            p.exists(),
-            "test data {} is missing: these tests read the shared corpora next to the repo (../shared from {})",
-            p.display(),
-            env!("CARGO_MANIFEST_DIR")
-        );
-        p
-    }
+    use crate::corpus::test_data as shared;
 
     /// The article paragraphs of the seed, by their first words. (There are
     /// eight: the ninth block of prose is the teaser summary, furniture.)

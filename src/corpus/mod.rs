@@ -278,6 +278,22 @@ pub fn content_hash(meta: &Meta, rel_path: &str, raw_text: &str) -> u64 {
     h.finish()
 }
 
+/// `../shared/<rel>` beside the repository, where the unit tests find the
+/// shared corpora; fails with a message naming the path when it is missing.
+#[cfg(test)]
+pub(crate) fn test_data(rel: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "test data {} is missing: these tests read the shared corpora next to the repo (../shared from {})",
+        p.display(),
+        env!("CARGO_MANIFEST_DIR")
+    );
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

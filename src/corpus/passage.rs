@@ -293,20 +293,8 @@ fn find_cut(text: &str, p: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
-    fn shared(rel: &str) -> PathBuf {
-        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared")
-            .join(rel);
-        assert!(
-            p.exists(),
-            "test data {} is missing: these tests read the shared corpora next to the repo (../shared from {})",
-            p.display(),
-            env!("CARGO_MANIFEST_DIR")
-        );
-        p
-    }
+    use crate::corpus::test_data as shared;
 
     /// Ranges are in order, disjoint, on char boundaries, trimmed, within the
     /// limits, and cover every non-whitespace character of the text.

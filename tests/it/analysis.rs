@@ -1,11 +1,11 @@
 //! kors's analyzer on real text: golden analyses, offsets, phrase positions
 //! through tantivy, agreement with mecab-ko, and no panics on any input.
 
-use std::path::PathBuf;
-
 use kors::analysis::korean::Lattice;
 use kors::analysis::{explain, Analyzer, Term};
 use proptest::prelude::*;
+
+use crate::shared;
 
 fn terms(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
@@ -15,18 +15,6 @@ fn terms(text: &str) -> Vec<Term> {
 
 fn words(text: &str) -> Vec<String> {
     terms(text).into_iter().map(|t| t.text).collect()
-}
-
-pub fn shared(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "test data missing: {} (tests expect ../shared beside the repository)",
-        p.display()
-    );
-    p
 }
 
 /// Every term's offsets lie on char boundaries inside the text.

@@ -10,16 +10,7 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn shared(rel: &str) -> PathBuf {
-    let p = manifest().join("../shared").join(rel);
-    assert!(
-        p.exists(),
-        "test data {} is missing: these tests read the shared corpora next to the repo (../shared from {})",
-        p.display(),
-        env!("CARGO_MANIFEST_DIR")
-    );
-    p
-}
+use crate::shared;
 
 /// Read and prepare everything under `paths`.
 fn ingest(paths: &[PathBuf]) -> (Vec<Document>, Vec<Rejection>) {

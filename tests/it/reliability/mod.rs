@@ -44,16 +44,7 @@ pub fn kors(cwd: &Path, index: &Path, args: &[&str]) -> Command {
 
 /// `../shared/corpora/<rel>`, failing with a clear message if it is missing.
 pub fn shared_corpus(rel: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "test data {} is missing: the reliability tests load real documents from \
-         ../shared/corpora beside the repository",
-        p.display()
-    );
-    p
+    crate::shared(&format!("corpora/{rel}"))
 }
 
 /// The load used by the kill, SIGINT and concurrency tests: the KCNA 2024
