@@ -623,41 +623,39 @@ fn korean_inflected_word_is_found_and_highlighted() {
 #[test]
 fn korean_stem_matches_its_inflected_forms() {
     // The bare noun must match its inflected form 로씨야에 in 2012.txt, and
-    // the highlight must cover exactly the noun. Needs the analyzer to
-    // segment North Korean spellings (로씨야 = Russia) the same way alone
-    // and in context.
-    let tmp = TempDir::new().unwrap();
-    let dir = speeches(&tmp);
-    build(&tmp, &[&dir]);
-    let hits = search_json(&tmp, &["로씨야"]);
-    assert!(!hits.is_empty(), "로씨야 should match 로씨야에");
-    assert!(hits[0]["path"].as_str().unwrap().contains("2012"));
-    for w in highlighted(&hits[0]) {
-        assert_eq!(w, "로씨야", "highlight covers exactly the noun");
+    // the highlight must cover exactly the noun, with the sentence lattice
+    // (morph) and with its memoised variant (morph-fast) alike. Needs the
+    // analyzer to segment North Korean spellings (로씨야 = Russia) the same
+    // way alone, with a particle, and in context.
+    for (analyzer, tokenizer) in [("morph", "kors"), ("morph-fast", "kors_fast")] {
+        let tmp = TempDir::new().unwrap();
+        let dir = speeches(&tmp);
+        k(&tmp, &["index", "--no-progress", "--analyzer", analyzer])
+            .arg(&dir)
+            .assert()
+            .success();
+        let meta: Value =
+            serde_json::from_slice(&fs::read(index_dir(&tmp).join("kors.json")).unwrap()).unwrap();
+        assert_eq!(meta["analyzer"], tokenizer);
+        for q in ["로씨야", "로씨야와의"] {
+            let hits = search_json(&tmp, &[q]);
+            assert!(!hits.is_empty(), "{analyzer}: {q} should match 로씨야에");
+            assert!(
+                hits[0]["path"].as_str().unwrap().contains("2012"),
+                "{analyzer}: {q}"
+            );
+            let words = highlighted(&hits[0]);
+            assert!(!words.is_empty(), "{analyzer}: {q}");
+            for w in words {
+                assert_eq!(
+                    w, "로씨야",
+                    "{analyzer}: {q}: highlight covers exactly the noun"
+                );
+            }
+            let snippet = hits[0]["snippet"].as_str().unwrap();
+            assert!(snippet.contains("로씨야"), "{snippet}");
+        }
     }
-    let snippet = hits[0]["snippet"].as_str().unwrap();
-    assert!(snippet.contains("로씨야"), "{snippet}");
-}
-
-#[test]
-fn memoised_korean_analysis_finds_and_highlights_the_same_word() {
-    let tmp = TempDir::new().unwrap();
-    let dir = speeches(&tmp);
-    k(
-        &tmp,
-        &["index", "--no-progress", "--analyzer", "morph-fast"],
-    )
-    .arg(&dir)
-    .assert()
-    .success();
-    let meta: Value =
-        serde_json::from_slice(&fs::read(index_dir(&tmp).join("kors.json")).unwrap()).unwrap();
-    assert_eq!(meta["analyzer"], "kors_fast");
-    let hits = search_json(&tmp, &["로씨야와의 관계"]);
-    assert!(!hits.is_empty());
-    let first = hits.iter().find(|h| text_of(h).contains("로씨야")).unwrap();
-    assert!(first["path"].as_str().unwrap().contains("2012"));
-    assert!(highlighted(first).iter().any(|w| w == "로씨야"));
 }
 
 #[test]

@@ -257,18 +257,11 @@ fn eval_and_bench_run_end_to_end() {
         assert_eq!(r["mrr_10"], 1.0, "{r}");
     }
 
-    let out = kors(&tmp)
-        .arg("--index")
-        .arg(&morph)
-        .args(["bench", "--json", "--warmup", "0", "--iterations", "2"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = run_json(
+        &tmp,
+        &morph,
+        &["bench", "--json", "--warmup", "0", "--iterations", "2"],
     );
-    let v = json(&out.stdout);
     assert_eq!(v["analyzer"], "morph");
     assert_eq!(v["threads"], 1);
     let sets = v["sets"].as_array().unwrap();
@@ -291,10 +284,10 @@ fn eval_and_bench_run_end_to_end() {
 
     // A query file of one's own, with snippets, on two threads.
     fs::write(tmp.path().join("mine.txt"), "러시아\n# comment\n\ngas\n").unwrap();
-    let out = kors(&tmp)
-        .arg("--index")
-        .arg(&bigram)
-        .args([
+    let v = run_json(
+        &tmp,
+        &bigram,
+        &[
             "bench",
             "--json",
             "--queries",
@@ -304,32 +297,37 @@ fn eval_and_bench_run_end_to_end() {
             "2",
             "--iterations",
             "3",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let v = json(&out.stdout);
     assert_eq!(v["sets"][0]["name"], "mine");
     assert_eq!(v["sets"][0]["queries"], 2);
     assert_eq!(v["sets"][0]["samples"], 2 * 2 * 3);
     assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
 
     // The bag-of-words diagnostic finds the same documents here.
-    let out = kors(&tmp)
-        .arg("--index")
-        .arg(&bigram)
-        .args([
+    let v = run_json(
+        &tmp,
+        &bigram,
+        &[
             "bench",
             "--json",
             "--queries",
             "mine.txt",
             "--mode",
             "terms",
-        ])
+        ],
+    );
+    assert_eq!(v["mode"], "terms");
+    assert_eq!(v["sets"][0]["errors"], 0);
+    assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
+}
+
+/// `kors --index INDEX ARGS…` succeeds and prints one JSON object.
+fn run_json(tmp: &TempDir, index: &Path, args: &[&str]) -> Value {
+    let out = kors(tmp)
+        .arg("--index")
+        .arg(index)
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -337,8 +335,5 @@ fn eval_and_bench_run_end_to_end() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = json(&out.stdout);
-    assert_eq!(v["mode"], "terms");
-    assert_eq!(v["sets"][0]["errors"], 0);
-    assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
+    json(&out.stdout)
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use kors::index::lock::PID_FILE;
 use tempfile::TempDir;
 
-use super::{batch, kors, stderr_of, wait_for, wait_rss, Listing, COMMIT_EVERY};
+use super::{add_batch, batch, kors, stderr_of, wait_for, wait_rss, Listing};
 
 /// `kors search` and `kors stats` while `kors add` runs: every answer comes
 /// from a commit (never an error), and what they see only grows.
@@ -16,16 +16,11 @@ fn search_during_a_load_answers_from_the_last_commit() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let mut child = kors(
-        tmp.path(),
-        &index,
-        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-    )
-    .arg(&b.data)
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+    let mut child = add_batch(tmp.path(), &index, &b.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     wait_for(
         &index.join("meta.json"),
         &mut child,
@@ -80,16 +75,11 @@ fn a_second_writer_fails_at_once_naming_the_other_process() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let mut first = kors(
-        tmp.path(),
-        &index,
-        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-    )
-    .arg(&b.data)
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
+    let mut first = add_batch(tmp.path(), &index, &b.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     wait_for(&index.join(PID_FILE), &mut first, Duration::from_secs(60));
     let other = tmp.path().join("other.md");
     std::fs::write(&other, "# Other\n\nA note on Moscow and Pyongyang.\n").unwrap();
@@ -134,16 +124,11 @@ fn a_stale_lock_from_a_killed_writer_does_not_block() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let mut child = kors(
-        tmp.path(),
-        &index,
-        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-    )
-    .arg(&b.data)
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
+    let mut child = add_batch(tmp.path(), &index, &b.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let pid_file = index.join(PID_FILE);
     wait_for(&pid_file, &mut child, Duration::from_secs(60));
     let dead = child.id();
@@ -156,14 +141,7 @@ fn a_stale_lock_from_a_killed_writer_does_not_block() {
     );
     assert!(index.join(".tantivy-writer.lock").exists());
     let start = Instant::now();
-    let out = kors(
-        tmp.path(),
-        &index,
-        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-    )
-    .arg(&b.data)
-    .output()
-    .unwrap();
+    let out = add_batch(tmp.path(), &index, &b.data).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
     let docs = Listing::of(&index).check_prefix_of(b, "after the stale lock");
     assert_eq!(docs, b.reference.len());

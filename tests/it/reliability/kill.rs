@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-use super::{batch, kors, signal, wait_for, wait_rss, Listing, Rng, COMMIT_EVERY};
+use super::{
+    add_batch, assert_check_passes, batch, kors, signal, wait_for, wait_rss, Listing, Rng,
+    COMMIT_EVERY,
+};
 
 /// Trials in all (at least 20, as the issue asks).
 const TRIALS: usize = 24;
@@ -38,16 +41,11 @@ fn sigkill_at_random_moments_leaves_the_last_commit_and_reruns_converge() {
         while trial < TRIALS && before < b.reference.len() {
             trial += 1;
             let delay = rng.range_f64(0.0, window);
-            let mut child = kors(
-                tmp.path(),
-                &index,
-                &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-            )
-            .arg(&b.data)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            let mut child = add_batch(tmp.path(), &index, &b.data)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
             std::thread::sleep(Duration::from_secs_f64(delay));
             let _ = child.kill(); // SIGKILL
             let (status, _) = wait_rss(&mut child, Duration::from_secs(60));
@@ -63,12 +61,7 @@ fn sigkill_at_random_moments_leaves_the_last_commit_and_reruns_converge() {
                 "{what}: committed documents were lost ({before} → {docs})"
             );
             // Every file of the last commit is intact.
-            let check = kors(tmp.path(), &index, &["check"]).output().unwrap();
-            assert!(
-                check.status.success(),
-                "{what}: {}",
-                String::from_utf8_lossy(&check.stdout)
-            );
+            assert_check_passes(tmp.path(), &index, &what);
             eprintln!(
                 "trial {trial}: kill at {delay:.3} s → {docs} of {} documents committed{}",
                 b.reference.len(),
@@ -84,14 +77,7 @@ fn sigkill_at_random_moments_leaves_the_last_commit_and_reruns_converge() {
             before = docs;
         }
         // The rerun finishes the job: exactly the reference, once each.
-        let out = kors(
-            tmp.path(),
-            &index,
-            &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-        )
-        .arg(&b.data)
-        .output()
-        .unwrap();
+        let out = add_batch(tmp.path(), &index, &b.data).output().unwrap();
         assert_eq!(
             out.status.code(),
             Some(3),

@@ -42,6 +42,27 @@ pub fn kors(cwd: &Path, index: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// `kors add` of a batch's data, committing every [`COMMIT_EVERY`] documents.
+pub fn add_batch(cwd: &Path, index: &Path, data: &Path) -> Command {
+    let mut c = kors(
+        cwd,
+        index,
+        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
+    );
+    c.arg(data);
+    c
+}
+
+/// `kors check` finds every file of the index's last commit intact.
+pub fn assert_check_passes(cwd: &Path, index: &Path, what: &str) {
+    let check = kors(cwd, index, &["check"]).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
 /// `../shared/corpora/<rel>`, failing with a clear message if it is missing.
 pub fn shared_corpus(rel: &str) -> PathBuf {
     crate::shared(&format!("corpora/{rel}"))
@@ -92,14 +113,7 @@ pub fn batch() -> &'static Batch {
         }
         let index = dir.path().join("reference");
         let start = Instant::now();
-        let out = kors(
-            dir.path(),
-            &index,
-            &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-        )
-        .arg(&data)
-        .output()
-        .unwrap();
+        let out = add_batch(dir.path(), &index, &data).output().unwrap();
         let load_secs = start.elapsed().as_secs_f64();
         // 3: some KCNA items are photo captions without text, rejected.
         assert_eq!(

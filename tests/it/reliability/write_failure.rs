@@ -5,7 +5,10 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-use super::{assert_no_crash, batch, bin, kors, stderr_of, Listing, COMMIT_EVERY};
+use super::{
+    add_batch, assert_check_passes, assert_no_crash, batch, bin, kors, stderr_of, Listing,
+    COMMIT_EVERY,
+};
 
 /// `ulimit -f` makes every write past a small size fail with EFBIG (kors
 /// ignores SIGXFSZ, which would otherwise kill it mid-commit). The first
@@ -55,22 +58,10 @@ fn a_file_size_limit_is_reported_and_the_last_commit_kept() {
         after.passages, before.passages,
         "the failed load changed the index"
     );
-    let check = kors(tmp.path(), &index, &["check"]).output().unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_check_passes(tmp.path(), &index, "after the failed load");
 
     // Without the limit, the same load finishes the job.
-    let out = kors(
-        tmp.path(),
-        &index,
-        &["add", "--no-progress", "--commit-every", COMMIT_EVERY],
-    )
-    .arg(&b.data)
-    .output()
-    .unwrap();
+    let out = add_batch(tmp.path(), &index, &b.data).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
     assert_eq!(
         Listing::of(&index).check_prefix_of(b, "after the rerun"),
