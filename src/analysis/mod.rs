@@ -128,6 +128,19 @@ impl AnalyzerKind {
     }
 }
 
+impl AnalyzerKind {
+    /// The analyzer that finds a query's terms in passages for highlights:
+    /// this kind's, except that `morph` uses `morph-fast`'s memoised Korean
+    /// analyses (the same terms for all but a fraction of a percent of
+    /// words, and a highlight needs no more).
+    pub fn highlighter(self) -> tantivy::tokenizer::TextAnalyzer {
+        match self {
+            AnalyzerKind::Morph => AnalyzerKind::MorphFast.analyzer(),
+            other => other.analyzer(),
+        }
+    }
+}
+
 impl fmt::Display for AnalyzerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

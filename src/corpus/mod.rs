@@ -418,10 +418,10 @@ mod tests {
         // Half a million one-word lines: passages stay within bounds.
         let doc = prepare(raw(&"Word.\n".repeat(500_000))).unwrap();
         check_document(&doc);
-        // Passages grow forward until they reach MIN_WORDS.
+        // Passages grow forward until they reach TARGET_WORDS.
         assert_eq!(
             doc.passages.len(),
-            500_000usize.div_ceil(passage::MIN_WORDS)
+            500_000usize.div_ceil(passage::TARGET_WORDS)
         );
         // A megabyte without whitespace: cut at char boundaries.
         let doc = prepare(raw(&"평화".repeat(200_000))).unwrap();

@@ -30,7 +30,7 @@ use tantivy::{Searcher, Term};
 use crate::error::Error;
 use crate::index::schema::name;
 use crate::index::KorsIndex;
-use crate::search::query::{self, Filters, TITLE_BOOST};
+use crate::search::query::{self, Filters};
 
 /// Depth of the document ranking (the deepest cut-off, Recall@100).
 pub const DEPTH: usize = 100;
@@ -264,8 +264,8 @@ pub fn evaluate(
 }
 
 /// The query `text` as [`QueryMode::Terms`] runs it: every analyzed term
-/// on `text` and on `title` (boosted as `kors search` boosts titles), OR-ed,
-/// each weighted by its number of occurrences in the query.
+/// on `text` (which holds the title too, in a document's first passage),
+/// OR-ed, each weighted by its number of occurrences in the query.
 pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut analyzer = idx.text_analyzer();
@@ -276,16 +276,14 @@ pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
     let f = &idx.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (term, n) in counts {
-        for (field, boost) in [(f.text, 1.0), (f.title, TITLE_BOOST)] {
-            let q = TermQuery::new(
-                Term::from_field_text(field, &term),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), boost * n as f32)),
-            ));
-        }
+        let q = TermQuery::new(
+            Term::from_field_text(f.text, &term),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(q), n as f32)),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
 }

@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::schema::Value;
 use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -656,7 +655,9 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
     let f = &idx.fields;
     let title = doc.meta.title.opt_str();
     let title_tokens = match (tokenize, title) {
-        (Tokenize::Rayon, Some(t)) => Some(pre_tokenize(idx.analyzer, t)),
+        (Tokenize::Rayon, Some(t)) if !doc.passages.is_empty() => {
+            Some(pre_tokenize(idx.analyzer, t))
+        }
         _ => None,
     };
     let date = doc
@@ -664,20 +665,38 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
         .date
         .map(|d| tantivy::DateTime::from_utc(d.midnight().assume_utc()));
     let mut out = Vec::with_capacity(doc.passages.len());
+    let mut title_indexed = false;
     for p in &doc.passages {
         let text = &doc.text[p.range.clone()];
         if text.trim().is_empty() {
             continue;
         }
         let mut t = TantivyDocument::default();
+        // The first passage carries the title: in `title` (for `title:`
+        // queries) and as a first value of `text`, which is all a plain query
+        // searches: one scorer per query term instead of two, so tantivy's
+        // block-max WAND prunes better, and a title counts once per document.
+        if !title_indexed {
+            match (&title_tokens, title) {
+                (Some(tok), _) => {
+                    t.add_pre_tokenized_text(f.title, tok.clone());
+                    t.add_pre_tokenized_text(f.text, tok.clone());
+                }
+                (None, Some(title)) => {
+                    t.add_text(f.title, title);
+                    t.add_text(f.text, title);
+                }
+                _ => {}
+            }
+            title_indexed = true;
+        }
         match tokenize {
             Tokenize::Tantivy => t.add_text(f.text, text),
             Tokenize::Rayon => t.add_pre_tokenized_text(f.text, pre_tokenize(idx.analyzer, text)),
         }
-        match (&title_tokens, title) {
-            (Some(tok), _) => t.add_pre_tokenized_text(f.title, tok.clone()),
-            (None, Some(title)) => t.add_text(f.title, title),
-            _ => {}
+        t.add_text(f.stored_text, text);
+        if let Some(title) = title {
+            t.add_text(f.stored_title, title);
         }
         t.add_text(f.doc, &doc.id);
         t.add_u64(f.ordinal, p.ordinal as u64);
@@ -704,14 +723,6 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
         out.push(t);
     }
     out
-}
-
-/// Text of a stored text field, whether it was stored plain or pre-tokenized.
-pub fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    let v = doc.get_first(field)?;
-    v.as_str()
-        .map(str::to_string)
-        .or_else(|| v.as_pre_tokenized_text().map(|p| p.text.clone()))
 }
 
 /// `--dry-run`: prints, per document, what the cleaner dropped and why, and

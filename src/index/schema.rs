@@ -14,7 +14,10 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use crate::analysis;
 
 /// Version of this schema (and of how documents are put into it).
-pub const SCHEMA_VERSION: u32 = 1;
+// v2: text and title are indexed only, their text is stored in plain
+// fields (a stored pre-tokenized value keeps its tokens too), and the title
+// is indexed on a document's first passage only.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tokenizer for keyword fields (lang, source, author, tag): the whole value,
 /// lowercased, so that `source:hankyoreh` and `--source Hankyoreh` both match.
@@ -22,10 +25,16 @@ pub const KEYWORD_TOKENIZER: &str = "kors_keyword";
 
 /// Field names, as used in queries.
 pub mod name {
-    /// Passage text (analyzed, positions, stored).
+    /// Passage text (analyzed, positions; stored as [`STORED_TEXT`]).
     pub const TEXT: &str = "text";
-    /// Document title (analyzed, stored).
+    /// Document title (analyzed, positions), indexed on the document's first
+    /// passage only, so a title counts once per document and its posting
+    /// lists stay short; stored on every passage as [`STORED_TITLE`].
     pub const TITLE: &str = "title";
+    /// The passage text, stored only.
+    pub const STORED_TEXT: &str = "stored_text";
+    /// The document title, stored only (on every passage, for display).
+    pub const STORED_TITLE: &str = "stored_title";
     /// Corpus document id (raw, indexed, stored, fast).
     pub const DOC: &str = "doc";
     /// Passage ordinal within its document.
@@ -59,6 +68,10 @@ pub struct Fields {
     pub text: Field,
     /// See [`name::TITLE`].
     pub title: Field,
+    /// See [`name::STORED_TEXT`].
+    pub stored_text: Field,
+    /// See [`name::STORED_TITLE`].
+    pub stored_title: Field,
     /// See [`name::DOC`].
     pub doc: Field,
     /// See [`name::ORDINAL`].
@@ -93,13 +106,11 @@ pub fn build() -> Schema {
 /// Builds kors's schema with `kind` analyzing `text` and `title`.
 pub fn build_with(kind: analysis::AnalyzerKind) -> Schema {
     let mut b = Schema::builder();
-    let analyzed = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(kind.tokenizer_name())
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
+    let analyzed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(kind.tokenizer_name())
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let keyword = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
@@ -111,6 +122,8 @@ pub fn build_with(kind: analysis::AnalyzerKind) -> Schema {
 
     b.add_text_field(name::TEXT, analyzed.clone());
     b.add_text_field(name::TITLE, analyzed);
+    b.add_text_field(name::STORED_TEXT, STORED);
+    b.add_text_field(name::STORED_TITLE, STORED);
     b.add_text_field(name::DOC, STRING | STORED | tantivy::schema::FAST);
     b.add_u64_field(name::ORDINAL, u64_stored.clone().set_indexed().set_fast());
     b.add_text_field(name::AUTHOR, keyword.clone());
@@ -144,6 +157,8 @@ impl Fields {
         Ok(Fields {
             text: f(name::TEXT)?,
             title: f(name::TITLE)?,
+            stored_text: f(name::STORED_TEXT)?,
+            stored_title: f(name::STORED_TITLE)?,
             doc: f(name::DOC)?,
             ordinal: f(name::ORDINAL)?,
             author: f(name::AUTHOR)?,

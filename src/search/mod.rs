@@ -16,7 +16,6 @@ use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-use crate::index::ingest::stored_text;
 use crate::index::KorsIndex;
 pub use query::Filters;
 
@@ -73,7 +72,9 @@ pub struct Hit {
     pub text: String,
     /// A window of the text around the matches.
     pub snippet: String,
-    /// Matched words: byte ranges `[start, end)` into `text`.
+    /// Matched words: byte ranges `[start, end)` into `text` (in a passage
+    /// over 1 KiB, those around the snippet: see
+    /// [`snippet::highlights_for_snippet`]).
     pub highlights: Vec<[usize; 2]>,
     /// Score explanation (`--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,12 +95,13 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
 pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Vec<Hit>> {
     let parsed = query::build(idx, &req.query, &req.filters)?;
     let ranked = rank(searcher, &parsed, req)?;
-    let mut analyzer = idx.text_analyzer();
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
         let mut hit = to_hit(idx, &doc, req.offset + i + 1, score);
-        let marks = snippet::highlights_with(&mut analyzer, &hit.text, &parsed.highlight);
+        let marks = snippet::with_highlighter(idx.analyzer, |analyzer| {
+            snippet::highlights_for_snippet(analyzer, &hit.text, &parsed.highlight, SNIPPET_CHARS)
+        });
         let snip = snippet::snippet(&hit.text, &marks, SNIPPET_CHARS);
         hit.highlights = marks.iter().map(|r| [r.start, r.end]).collect();
         hit.snippet = snip.text;
@@ -214,7 +216,7 @@ fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hi
         score,
         doc_id: s(f.doc).unwrap_or_default(),
         passage: u(f.ordinal),
-        title: stored_text(doc, f.title),
+        title: s(f.stored_title),
         author: s(f.author),
         source: s(f.source),
         date: doc
@@ -225,7 +227,7 @@ fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hi
         lang: s(f.lang),
         path: s(f.path),
         range: [u(f.start), u(f.end)],
-        text: stored_text(doc, f.text).unwrap_or_default(),
+        text: s(f.stored_text).unwrap_or_default(),
         snippet: String::new(),
         highlights: Vec::new(),
         explain: None,

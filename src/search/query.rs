@@ -1,18 +1,20 @@
 //! Turning the user's query and filters into a tantivy query.
 //!
-//! The user's query goes through tantivy's `QueryParser` over `text` and
-//! `title` (title boosted by [`TITLE_BOOST`]): terms, "phrases", AND/OR/NOT,
+//! The user's query is read by tantivy's query grammar over `text` (which
+//! holds each document's title in its first passage): terms, "phrases", AND/OR/NOT,
 //! `+`/`-`, `field:term`, `field:"a phrase"`. Terms are combined with OR by
-//! default and ranked by BM25. Filters (`--lang`, `--source`, `--doc`,
+//! default and ranked by BM25; a word that analyzes to several terms ORs them
+//! (see [`Converter`]). Filters (`--lang`, `--source`, `--doc`,
 //! `--since`, `--until`) are added as score-neutral conjuncts.
 
 use std::ops::Bound;
 
 use anyhow::Result;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, RegexQuery, TermQuery,
 };
+use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
 use tantivy::Term;
@@ -20,9 +22,6 @@ use tantivy::Term;
 use crate::error::Error;
 use crate::index::schema::{name, normalize_keyword};
 use crate::index::KorsIndex;
-
-/// Boost of title matches relative to passage text matches.
-pub const TITLE_BOOST: f32 = 1.5;
 
 /// Field names users may write before a colon.
 pub const QUERY_FIELDS: &[&str] = &[
@@ -132,8 +131,7 @@ pub struct Parsed {
 
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 64 * 1024;
-/// Most terms in a query, after analysis and expansion over `text` and
-/// `title` (so about half as many words).
+/// Most terms in a query, after analysis.
 pub const MAX_QUERY_TERMS: usize = 4096;
 /// Deepest nesting of parentheses and `NOT`s. tantivy's parser recurses once
 /// per level and overflows the stack (an abort, not an error) at a few
@@ -199,16 +197,21 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         }
         Box::new(AllQuery)
     } else {
-        let mut parser = QueryParser::for_index(&idx.index, vec![f.text, f.title]);
-        parser.set_field_boost(f.title, TITLE_BOOST);
-        match parser.parse_query(&protect_apostrophes(input)) {
+        let parser = QueryParser::for_index(&idx.index, vec![f.text]);
+        let mut conv = Converter {
+            parser: &parser,
+            analyzer: idx.text_analyzer(),
+            text: f.text,
+            title: f.title,
+        };
+        match conv.parse(&protect_apostrophes(input)) {
             Ok(q) => q,
             // Text pasted from an article (`Doll Domination: The Mini`,
             // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
             // syntax: search its words, and say so.
             Err(e) if is_pasted_text(input, &e) => {
                 let words = plain_words(input);
-                match parser.parse_query(&words) {
+                match conv.parse(&words) {
                     Ok(q) if !words.trim().is_empty() => {
                         warning = Some(format!(
                             "{}; searched the words instead",
@@ -226,7 +229,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     user.query_terms(&mut |_, _| terms += 1);
     if terms > MAX_QUERY_TERMS {
         return Err(Error::Query(format!(
-            "the query has {terms} terms (counting text and title); the limit is {MAX_QUERY_TERMS}"
+            "the query has {terms} terms after analysis; the limit is {MAX_QUERY_TERMS}"
         ))
         .into());
     }
@@ -274,6 +277,150 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         highlight,
         warning,
     })
+}
+
+/// A query being converted: a disjunction of clauses that a parent
+/// disjunction may take in as its own, or any other query.
+enum Conv {
+    Or(Vec<Box<dyn Query>>),
+    One(Box<dyn Query>),
+}
+
+impl Conv {
+    fn into_query(self) -> Box<dyn Query> {
+        match self {
+            // One term alone (so `+a +b` is an intersection of terms, which
+            // tantivy prunes too).
+            Conv::Or(mut clauses) if clauses.len() == 1 => clauses.pop().expect("one clause"),
+            Conv::Or(clauses) => Box::new(BooleanQuery::new(
+                clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+            Conv::One(q) => q,
+        }
+    }
+}
+
+/// Builds tantivy queries from the grammar's syntax tree.
+///
+/// tantivy's `QueryParser` turns a word that analyzes to several terms
+/// (`설립했다` → 설립 + 하, a compound and its parts, `bigram` pairs) into a
+/// phrase query, and nests each word's terms in their own boolean query.
+/// Both cost: a phrase only matches that exact form, and tantivy prunes with
+/// block-max WAND only over a flat union of term queries. So unquoted words
+/// on the text fields become a flat OR of their terms (as Lucene's classic
+/// parser does), and nested disjunctions are merged into their parent (the
+/// BM25 sum is the same). Everything else (quoted phrases,
+/// keyword fields, ranges, sets, regexes) goes through `QueryParser`.
+struct Converter<'a> {
+    parser: &'a QueryParser,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+    text: Field,
+    title: Field,
+}
+
+impl Converter<'_> {
+    fn parse(&mut self, input: &str) -> Result<Box<dyn Query>, QueryParserError> {
+        let ast = tantivy::query_grammar::parse_query(input)
+            .map_err(|_| QueryParserError::SyntaxError(input.to_string()))?;
+        if all_negative(&ast) {
+            return Err(QueryParserError::AllButQueryForbidden);
+        }
+        Ok(match self.convert(ast)? {
+            Some(c) => c.into_query(),
+            // Only stop words: matches nothing, as tantivy's parser does.
+            None => Box::new(BooleanQuery::new(Vec::new())),
+        })
+    }
+
+    fn convert(&mut self, ast: UserInputAst) -> Result<Option<Conv>, QueryParserError> {
+        match ast {
+            UserInputAst::Clause(subs) => {
+                let mut should: Vec<Box<dyn Query>> = Vec::new();
+                let mut others: Vec<(Occur, Conv)> = Vec::new();
+                for (occur, sub) in subs {
+                    let occur = occur.unwrap_or(Occur::Should);
+                    match self.convert(sub)? {
+                        None => {}
+                        Some(Conv::Or(list)) if occur == Occur::Should => should.extend(list),
+                        Some(c) => others.push((occur, c)),
+                    }
+                }
+                if others.is_empty() {
+                    return Ok((!should.is_empty()).then_some(Conv::Or(should)));
+                }
+                if should.is_empty() && others.len() == 1 && others[0].0 != Occur::MustNot {
+                    return Ok(others.pop().map(|(_, c)| c));
+                }
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = others
+                    .into_iter()
+                    .map(|(o, c)| (o, c.into_query()))
+                    .collect();
+                clauses.extend(should.into_iter().map(|q| (Occur::Should, q)));
+                Ok(Some(Conv::One(Box::new(BooleanQuery::new(clauses)))))
+            }
+            UserInputAst::Boost(sub, boost) => {
+                let boost = boost.into_inner() as f32;
+                let boosted =
+                    |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(BoostQuery::new(q, boost)) };
+                // A boost distributes over a sum: each clause is boosted.
+                Ok(self.convert(*sub)?.map(|c| match c {
+                    Conv::Or(list) => Conv::Or(list.into_iter().map(boosted).collect()),
+                    Conv::One(q) => Conv::One(boosted(q)),
+                }))
+            }
+            UserInputAst::Leaf(leaf) => match *leaf {
+                UserInputLeaf::Literal(lit)
+                    if lit.delimiter == Delimiter::None
+                        && !lit.prefix
+                        && self.word_field(lit.field_name.as_deref()).is_some() =>
+                {
+                    Ok(self.word(lit.field_name.as_deref(), &lit.phrase))
+                }
+                other => Ok(Some(Conv::One(
+                    self.parser
+                        .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(other)))?,
+                ))),
+            },
+        }
+    }
+
+    /// The analyzed field an unquoted word searches.
+    fn word_field(&self, field: Option<&str>) -> Option<Field> {
+        match field {
+            // A document's title is indexed in its first passage's text.
+            None | Some(name::TEXT) => Some(self.text),
+            Some(name::TITLE) => Some(self.title),
+            Some(_) => None,
+        }
+    }
+
+    /// An unquoted word: the OR of its analyzed terms.
+    fn word(&mut self, field: Option<&str>, word: &str) -> Option<Conv> {
+        let field = self.word_field(field)?;
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        let mut stream = self.analyzer.token_stream(word);
+        while stream.advance() {
+            let term = Term::from_field_text(field, &stream.token().text);
+            clauses.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        }
+        (!clauses.is_empty()).then_some(Conv::Or(clauses))
+    }
+}
+
+/// Whether a query only excludes (`-a -b`), which tantivy refuses too.
+fn all_negative(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(subs) => {
+            !subs.is_empty()
+                && subs.iter().all(|(occur, sub)| match occur {
+                    Some(Occur::MustNot) => true,
+                    Some(Occur::Must) => false,
+                    _ => all_negative(sub),
+                })
+        }
+        UserInputAst::Boost(sub, _) => all_negative(sub),
+        UserInputAst::Leaf(_) => false,
+    }
 }
 
 /// Whether a parse error comes from text that was not meant as syntax: any
@@ -441,6 +588,53 @@ mod tests {
     }
 
     use super::parse_day;
+    use super::*;
+
+    fn terms_of(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<String> {
+        clauses
+            .iter()
+            .filter_map(|(_, q)| q.downcast_ref::<TermQuery>())
+            .filter_map(|t| t.term().value().as_str().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn words_become_one_flat_union_of_terms() {
+        let dir = tempfile::tempdir().unwrap();
+        let idx = KorsIndex::create(dir.path()).unwrap();
+        let build = |q: &str| build(&idx, q, &Filters::default()).map(|p| p.query);
+        // An inflected verb and a noun compound give several terms each: all are
+        // OR-ed at one level (tantivy's block-max WAND needs that shape).
+        let q = build("설립했다 손해배상 Russia's").unwrap();
+        let b = q.downcast_ref::<BooleanQuery>().expect("a boolean query");
+        assert!(b.clauses().iter().all(|(o, _)| *o == Occur::Should));
+        let terms = terms_of(b.clauses());
+        assert_eq!(terms.len(), b.clauses().len(), "only term queries: {q:?}");
+        for t in ["설립", "손해", "배상", "russia"] {
+            assert!(terms.iter().any(|x| x == t), "{t} not in {terms:?}");
+        }
+        // A quoted phrase stays a phrase; a required word's terms stay
+        // together under MUST.
+        let q = build("\"손해배상 청구\" +러시아").unwrap();
+        let b = q.downcast_ref::<BooleanQuery>().expect("a boolean query");
+        assert!(b
+            .clauses()
+            .iter()
+            .any(|(o, q)| *o == Occur::Should && q.downcast_ref::<PhraseQuery>().is_some()));
+        assert!(b.clauses().iter().any(|(o, q)| *o == Occur::Must
+            && q.downcast_ref::<TermQuery>()
+                .is_some_and(|t| t.term().value().as_str() == Some("러시아"))));
+        // Only exclusions, or only stop words.
+        assert!(build("-russia -moscow").is_err());
+        assert!(build("the").is_ok());
+        // `title:` searches the title field.
+        let q = build("title:moscow").unwrap();
+        let t = q.downcast_ref::<TermQuery>().expect("one term").term();
+        assert_eq!(
+            (t.field(), t.value().as_str()),
+            (idx.fields.title, Some("moscow"))
+        );
+    }
 
     #[test]
     fn regex_escaping() {

@@ -88,6 +88,115 @@ pub fn highlights_with(
     merged
 }
 
+thread_local! {
+    static HIGHLIGHTER: std::cell::RefCell<Option<(analysis::AnalyzerKind, TextAnalyzer)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's highlighting analyzer for `kind` (see
+/// [`analysis::AnalyzerKind::highlighter`]). It is kept between searches so
+/// that its memoised Korean analyses (bounded) serve every later snippet in
+/// a long-running process: court decisions and news repeat the same words.
+pub fn with_highlighter<R>(
+    kind: analysis::AnalyzerKind,
+    f: impl FnOnce(&mut TextAnalyzer) -> R,
+) -> R {
+    HIGHLIGHTER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(k, _)| *k != kind) {
+            *slot = Some((kind, kind.highlighter()));
+        }
+        let (_, analyzer) = slot.as_mut().expect("set above");
+        f(analyzer)
+    })
+}
+
+/// Passages up to this many bytes are analysed whole for their highlights.
+pub const ANALYZE_WHOLE_BYTES: usize = 1024;
+/// Characters analysed on each side of the snippet window in a longer one.
+const MARGIN_CHARS: usize = 30;
+
+/// The highlights a snippet of about `window_chars` characters needs: all
+/// of them in a short passage; in a longer one, those in the region around
+/// the densest cluster of the query terms' literal occurrences (a stem such
+/// as `cooper` or `손해배상` is written out in the text), the snippet window
+/// plus a margin, or the start of the text when nothing is found literally.
+/// Korean analysis is the cost of a snippet, so a long passage is not
+/// analysed whole just to show 240 characters of it.
+pub fn highlights_for_snippet(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    spec: &HighlightSpec,
+    window_chars: usize,
+) -> Vec<Range<usize>> {
+    if spec.is_empty() {
+        return Vec::new();
+    }
+    if text.len() <= ANALYZE_WHOLE_BYTES {
+        return highlights_with(analyzer, text, spec);
+    }
+    let region = region(text, spec, window_chars);
+    let mut marks = highlights_with(analyzer, &text[region.clone()], spec);
+    for m in &mut marks {
+        m.start += region.start;
+        m.end += region.start;
+    }
+    marks
+}
+
+/// The byte range of `text` to analyse for a snippet (see
+/// [`highlights_for_snippet`]), whole words.
+fn region(text: &str, spec: &HighlightSpec, window_chars: usize) -> Range<usize> {
+    // ASCII lower-casing keeps byte offsets; terms are lower-cased.
+    let lower = text.to_ascii_lowercase();
+    let (mut long, mut short) = (Vec::new(), Vec::new());
+    for term in spec.terms.iter().chain(spec.phrases.iter().flatten()) {
+        // One-syllable terms (이, 하, 것) are everywhere: used only when
+        // nothing longer is found.
+        let found = if term.chars().nth(1).is_some() {
+            &mut long
+        } else {
+            &mut short
+        };
+        found.extend(lower.match_indices(term.as_str()).map(|(i, _)| i).take(256));
+    }
+    let mut at = if long.is_empty() { short } else { long };
+    at.sort_unstable();
+    at.dedup();
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let n_chars = bounds.len() - 1;
+    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+    let context = window_chars / 5;
+    // Densest window, as `snippet` chooses it, in chars.
+    let mut best = (0usize, 0usize);
+    for &a in &at {
+        let start = char_at(a).saturating_sub(context);
+        let end_byte = bounds[(start + window_chars).min(n_chars)];
+        let count = at
+            .iter()
+            .filter(|&&b| b >= bounds[start] && b < end_byte)
+            .count();
+        if count > best.0 {
+            best = (count, start);
+        }
+    }
+    let from = bounds[best.1.saturating_sub(MARGIN_CHARS)];
+    let to = bounds[(best.1 + window_chars + MARGIN_CHARS).min(n_chars)];
+    // Whole words: back to the start of the word at `from`, on to the end
+    // of the word at `to`.
+    let from = text[..from].rfind(char::is_whitespace).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let to = text[to..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| to + i);
+    from..to
+}
+
 /// A window of a passage, with highlight ranges relative to `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
@@ -220,5 +329,42 @@ mod tests {
         assert_eq!(&s.text[s.marks[0].clone()], "로씨야");
         assert!(s.text.starts_with(ELLIPSIS) && s.text.ends_with(ELLIPSIS));
         assert!(s.text.chars().count() <= 44);
+    }
+
+    #[test]
+    fn long_passages_are_analysed_only_around_the_literal_matches() {
+        let spec = HighlightSpec {
+            terms: vec!["tanker".into(), "samsung".into()],
+            phrases: vec![],
+        };
+        let filler = "Delegations met in Moscow on other matters entirely. ".repeat(40);
+        let text = format!("{filler}Samsung suspended work on the tanker hulls. {filler}tanker");
+        assert!(text.len() > ANALYZE_WHOLE_BYTES);
+        let marks = highlights_for_snippet(&mut simple(), &text, &spec, 240);
+        let words: Vec<&str> = marks.iter().map(|r| &text[r.clone()]).collect();
+        // The cluster's two words, not the lone one at the end.
+        assert_eq!(words, ["Samsung", "tanker"]);
+        let s = snippet(&text, &marks, 240);
+        assert!(
+            s.text.contains("Samsung suspended work on the tanker"),
+            "{}",
+            s.text
+        );
+        // A short passage is analysed whole.
+        let short = "tanker talks; Samsung";
+        assert_eq!(
+            highlights_for_snippet(&mut simple(), short, &spec, 240).len(),
+            2
+        );
+        // Nothing found literally (only ASCII is lower-cased for the search):
+        // the start of the text is analysed, so a match elsewhere is missed.
+        let spec = HighlightSpec {
+            terms: vec!["delegations".into(), "москва".into()],
+            phrases: vec![],
+        };
+        let text = format!("{filler}МОСКВА");
+        let marks = highlights_for_snippet(&mut simple(), &text, &spec, 240);
+        assert_eq!(marks.first().map(|r| r.start), Some(0));
+        assert!(marks.iter().all(|r| r.end < 400), "{marks:?}");
     }
 }

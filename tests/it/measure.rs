@@ -173,8 +173,13 @@ fn analyzer_choice_is_recorded_and_used_by_queries() {
         assert_eq!(json(&stats.stdout)["meta"]["analyzer"], name);
     }
 
-    // Bigrams find a substring inside a word; morphemes do not.
-    let hits = search(&tmp, &bigram, "시아연");
+    // Bigrams find a substring inside a word; morphemes do not. Unquoted,
+    // the word's bigrams are OR-ed (시아 is in 러시아는 too), and the
+    // passage with both ranks first; quoted, they must be adjacent.
+    let ored = search(&tmp, &bigram, "시아연");
+    assert_eq!(ored.len(), 2);
+    assert_eq!(ored[0]["doc_id"], "d1");
+    let hits = search(&tmp, &bigram, "\"시아연\"");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["doc_id"], "d1");
     assert!(search(&tmp, &morph, "시아연").is_empty());

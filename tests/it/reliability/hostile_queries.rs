@@ -196,7 +196,7 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
             "10,000 terms",
             words(10_000),
             true,
-            "terms (counting text and title); the limit is",
+            "terms after analysis; the limit is",
         ),
         (
             "nesting 20 deep",
