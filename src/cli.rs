@@ -95,10 +95,15 @@ pub struct IngestFlags {
     #[arg(long, default_value_t = 128, value_name = "MB",
           value_parser = clap::value_parser!(u64).range(16..=4000))]
     pub memory_mb: u64,
-    /// Commit after this many documents (and at the end)
-    #[arg(long, default_value_t = 1000, value_name = "N",
+    /// Commit at least this often while loading (and at the end): a kill
+    /// loses at most this much work, which `kors add` then redoes
+    #[arg(long, default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub commit_secs: u64,
+    /// Also commit after every N documents
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..))]
-    pub commit_every: u64,
+    pub commit_every: Option<u64>,
     /// Print the summary as one JSON object
     #[arg(long)]
     pub json: bool,

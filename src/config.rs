@@ -189,7 +189,8 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
         inputs,
         options: IngestOptions {
             memory_mb: f.memory_mb as usize,
-            commit_every: f.commit_every as usize,
+            commit_every: f.commit_every.map(|n| n as usize),
+            commit_interval: std::time::Duration::from_secs(f.commit_secs),
             tokenize: match f.tokenize_in {
                 TokenizeIn::Tantivy => Tokenize::Tantivy,
                 TokenizeIn::Rayon => Tokenize::Rayon,

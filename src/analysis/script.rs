@@ -55,6 +55,9 @@ pub fn script_of(c: char) -> Script {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
@@ -71,8 +74,50 @@ pub enum WordOutcome {
     Stop,
 }
 
+/// Words whose normal form is remembered per thread: news repeats a few
+/// thousand words endlessly, and lower-casing plus Snowball stemming cost
+/// more than a hash lookup (about a tenth of English ingest).
+const MAX_REMEMBERED_WORDS: usize = 100_000;
+
+type Remembered = std::collections::HashMap<Box<str>, Option<Box<str>>>;
+
+thread_local! {
+    /// Latin words, then Cyrillic ones.
+    static REMEMBERED: std::cell::RefCell<[Remembered; 2]> = Default::default();
+}
+
 /// Normalises one word written in `script` (already NFKC).
 pub fn normalize_word(word: &str, script: Script) -> WordOutcome {
+    let which = match script {
+        Script::Latin => 0,
+        Script::Cyrillic => 1,
+        _ => return normalize_word_uncached(word, script),
+    };
+    if word.len() > 64 {
+        return normalize_word_uncached(word, script);
+    }
+    REMEMBERED.with(|cell| {
+        let map = &mut cell.borrow_mut()[which];
+        if let Some(found) = map.get(word) {
+            return match found {
+                Some(t) => WordOutcome::Keep(t.to_string()),
+                None => WordOutcome::Stop,
+            };
+        }
+        let outcome = normalize_word_uncached(word, script);
+        if map.len() >= MAX_REMEMBERED_WORDS {
+            map.clear();
+        }
+        let value = match &outcome {
+            WordOutcome::Keep(t) => Some(t.as_str().into()),
+            WordOutcome::Stop => None,
+        };
+        map.insert(word.into(), value);
+        outcome
+    })
+}
+
+fn normalize_word_uncached(word: &str, script: Script) -> WordOutcome {
     match script {
         Script::Latin => {
             let lower = word.to_lowercase();

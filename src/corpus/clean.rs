@@ -288,6 +288,12 @@ fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// Whether `s` has more than `n` words, without counting a paragraph's
+/// hundreds of words to learn it.
+fn more_words_than(s: &str, n: usize) -> bool {
+    s.split_whitespace().nth(n).is_some()
+}
+
 /// Characters that may follow a sentence's final punctuation.
 pub(crate) fn is_closer(c: char) -> bool {
     matches!(
@@ -410,7 +416,7 @@ fn label_kind(line: &str) -> Option<bool> {
 
 /// A breadcrumb trail: "Home > News > Politics", "홈 > 정치".
 fn is_breadcrumb(line: &str) -> bool {
-    if words(line) > 12 {
+    if more_words_than(line, 12) {
         return false;
     }
     let lower = line.to_lowercase();
@@ -445,18 +451,18 @@ fn is_teaser(line: &str) -> bool {
                 .next_back()
                 .is_none_or(|c| !c.is_alphanumeric())
         }
-    }) || (words(line) <= 25 && TEASER_STARTS.iter().any(|t| lower.starts_with(t)))
+    }) || (!more_words_than(line, 25) && TEASER_STARTS.iter().any(|t| lower.starts_with(t)))
 }
 
 fn is_tag_list(line: &str) -> bool {
-    words(line) <= 20 && {
+    !more_words_than(line, 20) && {
         let lower = line.to_lowercase();
         TAG_STARTS.iter().any(|t| lower.starts_with(t))
     }
 }
 
 fn is_credit(line: &str) -> bool {
-    if words(line) > 25 {
+    if more_words_than(line, 25) {
         return false;
     }
     let lower = line.to_lowercase();
@@ -471,10 +477,10 @@ fn starts_with_year(s: &str) -> bool {
 }
 
 fn is_copyright(line: &str) -> bool {
-    let w = words(line);
-    if w > 30 {
+    if more_words_than(line, 30) {
         return false;
     }
+    let w = words(line);
     let lower = line.to_lowercase();
     if [
         "all rights reserved",
@@ -516,7 +522,7 @@ fn is_copyright(line: &str) -> bool {
 /// A short line that reads as a label rather than prose (rule 7).
 fn is_short_unpunctuated(line: &str) -> bool {
     let t = line.trim();
-    words(t) <= 8
+    !more_words_than(t, 8)
         && t.chars().count() <= 80
         && !ends_punctuated(t)
         && !t.starts_with('#')
@@ -526,6 +532,25 @@ fn is_short_unpunctuated(line: &str) -> bool {
 /// Append `line` to `out` with its characters normalised and its ends
 /// trimmed (rule 1).
 fn push_normalized(out: &mut String, line: &str) {
+    // Most lines need no change but trimming.
+    let plain = |c: char| {
+        c == '\t'
+            || !(c.is_control()
+                || matches!(
+                    c,
+                    '\u{FEFF}' | '\u{200B}' | '\u{2060}' | '\u{00AD}' | '\u{00A0}' | '\u{2000}'
+                        ..='\u{200A}'
+                            | '\u{202F}'
+                            | '\u{205F}'
+                            | '\u{3000}'
+                            | '\u{2028}'
+                            | '\u{2029}'
+                ))
+    };
+    if line.chars().all(plain) {
+        out.push_str(line.trim());
+        return;
+    }
     let start = out.len();
     for c in line.chars() {
         let c = match c {

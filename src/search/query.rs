@@ -200,7 +200,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         let parser = QueryParser::for_index(&idx.index, vec![f.text]);
         let mut conv = Converter {
             parser: &parser,
-            analyzer: idx.text_analyzer(),
+            kind: idx.analyzer,
             text: f.text,
             title: f.title,
         };
@@ -313,7 +313,7 @@ impl Conv {
 /// keyword fields, ranges, sets, regexes) goes through `QueryParser`.
 struct Converter<'a> {
     parser: &'a QueryParser,
-    analyzer: tantivy::tokenizer::TextAnalyzer,
+    kind: crate::analysis::AnalyzerKind,
     text: Field,
     title: Field,
 }
@@ -398,11 +398,13 @@ impl Converter<'_> {
     fn word(&mut self, field: Option<&str>, word: &str) -> Option<Conv> {
         let field = self.word_field(field)?;
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        let mut stream = self.analyzer.token_stream(word);
-        while stream.advance() {
-            let term = Term::from_field_text(field, &stream.token().text);
-            clauses.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
-        }
+        crate::analysis::with_kept(self.kind, false, |analyzer| {
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                let term = Term::from_field_text(field, &stream.token().text);
+                clauses.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+            }
+        });
         (!clauses.is_empty()).then_some(Conv::Or(clauses))
     }
 }

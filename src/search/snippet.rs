@@ -88,27 +88,15 @@ pub fn highlights_with(
     merged
 }
 
-thread_local! {
-    static HIGHLIGHTER: std::cell::RefCell<Option<(analysis::AnalyzerKind, TextAnalyzer)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
 /// Runs `f` with this thread's highlighting analyzer for `kind` (see
-/// [`analysis::AnalyzerKind::highlighter`]). It is kept between searches so
+/// [`analysis::AnalyzerKind::highlighter`]), kept between searches so
 /// that its memoised Korean analyses (bounded) serve every later snippet in
 /// a long-running process: court decisions and news repeat the same words.
 pub fn with_highlighter<R>(
     kind: analysis::AnalyzerKind,
     f: impl FnOnce(&mut TextAnalyzer) -> R,
 ) -> R {
-    HIGHLIGHTER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|(k, _)| *k != kind) {
-            *slot = Some((kind, kind.highlighter()));
-        }
-        let (_, analyzer) = slot.as_mut().expect("set above");
-        f(analyzer)
-    })
+    analysis::with_kept(kind, true, f)
 }
 
 /// Passages up to this many bytes are analysed whole for their highlights.

@@ -41,6 +41,8 @@ fn particles_and_endings_are_dropped() {
     assert_eq!(words("러시아와의"), vec!["러시아"]);
     assert_eq!(words("로씨야와의"), vec!["로씨야"]);
     assert_eq!(words("관계를"), vec!["관계"]);
+    // The copula 이 goes too (it would be the commonest term of all).
+    assert_eq!(words("수도는 서울이다"), vec!["수도", "서울"]);
 }
 
 #[test]
