@@ -488,7 +488,8 @@ fn cut_point(text: &str) -> usize {
 pub struct EojeolCache {
     /// By eojeol, then by context: looked up with the borrowed eojeol, so
     /// a hit allocates nothing.
-    map: std::collections::HashMap<Box<str>, Vec<(Context, Cached)>>,
+    map: rustc_hash::FxHashMap<Box<str>, Vec<(Context, Cached)>>,
+    words: Vec<(usize, usize)>,
     entries: usize,
     scratch: Vec<Morpheme>,
     pub hits: u64,
@@ -514,7 +515,8 @@ impl EojeolCache {
     ) {
         let table = char_table();
         let is_space = |c: char| table.get(c).mask & table.space_bit != 0;
-        let mut words = Vec::new();
+        let mut words = std::mem::take(&mut self.words);
+        words.clear();
         let mut start = None;
         for (i, c) in text.char_indices() {
             match (is_space(c), start) {
@@ -574,5 +576,6 @@ impl EojeolCache {
             }
             right = cached.right;
         }
+        self.words = words;
     }
 }

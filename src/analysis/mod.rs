@@ -16,7 +16,6 @@ pub mod script;
 pub mod tokenizer;
 pub mod whitespace;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -274,7 +273,7 @@ pub struct Analyzer {
     morphs: Vec<Morpheme>,
     /// Parsed features by dictionary entry: a few thousand entries cover
     /// most running text, and parsing them is the analyser's second cost.
-    infos: HashMap<WordRef, Arc<MorphInfo>>,
+    infos: rustc_hash::FxHashMap<WordRef, Arc<MorphInfo>>,
     /// Set for the memoised (by eojeol) variant of the Korean analysis.
     eojeols: Option<korean::EojeolCache>,
 }

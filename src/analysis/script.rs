@@ -79,7 +79,7 @@ pub enum WordOutcome {
 /// more than a hash lookup (about a tenth of English ingest).
 const MAX_REMEMBERED_WORDS: usize = 100_000;
 
-type Remembered = std::collections::HashMap<Box<str>, Option<Box<str>>>;
+type Remembered = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
 
 thread_local! {
     /// Latin words, then Cyrillic ones.
