@@ -23,12 +23,15 @@ nproc
 lscpu | head -n 14 | grep -E 'Model name|CPU\(s\)|Thread|Core'
 echo "kors $(git -C "$repo" rev-parse --short HEAD), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-ingest() { # name input [cpus] [analyzer]
+ingest() { # name input [cpus] [analyzer]; RUNS=n repeats it (this VM's speed varies)
     cat "$2" >/dev/null # page cache
     pre=""
     [ -n "${3:-}" ] && pre="taskset -c $3"
-    $pre "$K" --index "$W/$1" index "$2" --analyzer "${4:-morph}" --json --no-progress >"$W/$1.json"
-    python3 -c "import json,sys; d=json.load(open('$W/$1.json')); print(f\"$1: {d['bytes']/1e6:.1f} MB in {d['seconds']:.2f} s = {d['mb_per_s']:.2f} MB/s ({d['added']} docs, {d['passages']} passages)\")"
+    for run in $(seq 1 "${RUNS:-3}"); do
+        rm -rf "$W/$1"
+        /usr/bin/time -f "%U %S" -o "$W/$1.time" $pre "$K" --index "$W/$1" index "$2" --analyzer "${4:-morph}" --json --no-progress >"$W/$1.json"
+        python3 -c "import json,sys; d=json.load(open('$W/$1.json')); cpu=sum(map(float, open('$W/$1.time').read().split())); print(f\"$1 run $run: {d['bytes']/1e6:.1f} MB in {d['seconds']:.2f} s = {d['mb_per_s']:.2f} MB/s, {cpu:.1f} CPU s ({d['added']} docs, {d['passages']} passages)\")"
+    done
 }
 echo "## ingest, 2 cores"
 ingest ko "$KO"

@@ -151,6 +151,12 @@ fn north_korean_spelling_of_russia_is_found() {
     }
     let w = words("로씨야와의 친선관계를 발전시켰다");
     assert!(w.contains(&"로씨야".to_string()), "{w:?}");
+    // Pair abbreviations are one word, as 한러 is in ko-dic.
+    assert_eq!(
+        words("북러 관계와 조로 친선"),
+        ["북러", "관계", "조로", "친선"]
+    );
+    assert_eq!(words("한러 관계"), ["한러", "관계"]);
 }
 
 #[test]
