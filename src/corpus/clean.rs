@@ -434,39 +434,55 @@ fn is_image_only(line: &str) -> bool {
 
 fn is_teaser(line: &str) -> bool {
     // Teasers are recognised by their last words and first words: lower-case
-    // only those ends of a long line.
-    let tail_start = line.char_indices().rev().nth(63).map_or(0, |(i, _)| i);
-    let head_end = line.char_indices().nth(64).map_or(line.len(), |(i, _)| i);
-    let tail = line[tail_start..].to_lowercase();
-    let lower = line[..head_end].to_lowercase();
-    let trimmed = tail.trim_end_matches(|c: char| {
+    // only those ends of a line, and the tail only when its last letter
+    // could end a teaser (most lines are prose).
+    let trim = |c: char| {
         c.is_whitespace() || matches!(c, '.' | '…' | '»' | '>' | '→' | '›' | ')' | ']' | ':' | '!')
-    });
-    TEASER_ENDS.iter().any(|t| {
-        trimmed.ends_with(t) && {
-            // Whole words only: "thread more" must not match "read more".
-            let before = &trimmed[..trimmed.len() - t.len()];
-            before
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        }
-    }) || (!more_words_than(line, 25) && TEASER_STARTS.iter().any(|t| lower.starts_with(t)))
+    };
+    let could_end = line
+        .trim_end_matches(trim)
+        .chars()
+        .next_back()
+        .is_some_and(|last| {
+            let last = last.to_lowercase().next().unwrap_or(last);
+            TEASER_ENDS.iter().any(|t| t.ends_with(last))
+        });
+    let ends_as_teaser = could_end && {
+        let tail_start = line.char_indices().rev().nth(63).map_or(0, |(i, _)| i);
+        let tail = line[tail_start..].to_lowercase();
+        let trimmed = tail.trim_end_matches(trim);
+        TEASER_ENDS.iter().any(|t| {
+            trimmed.ends_with(t) && {
+                // Whole words only: "thread more" must not match "read more".
+                let before = &trimmed[..trimmed.len() - t.len()];
+                before
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+            }
+        })
+    };
+    ends_as_teaser || (!more_words_than(line, 25) && starts_with_any(line, TEASER_STARTS))
+}
+
+/// Whether `line`, lower-cased, starts with one of `starts` (only the
+/// line's first characters are lower-cased).
+fn starts_with_any(line: &str, starts: &[&str]) -> bool {
+    let longest = starts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let head_end = line
+        .char_indices()
+        .nth(longest)
+        .map_or(line.len(), |(i, _)| i);
+    let lower = line[..head_end].to_lowercase();
+    starts.iter().any(|t| lower.starts_with(t))
 }
 
 fn is_tag_list(line: &str) -> bool {
-    !more_words_than(line, 20) && {
-        let lower = line.to_lowercase();
-        TAG_STARTS.iter().any(|t| lower.starts_with(t))
-    }
+    !more_words_than(line, 20) && starts_with_any(line, TAG_STARTS)
 }
 
 fn is_credit(line: &str) -> bool {
-    if more_words_than(line, 25) {
-        return false;
-    }
-    let lower = line.to_lowercase();
-    CREDIT_STARTS.iter().any(|t| lower.starts_with(t))
+    !more_words_than(line, 25) && starts_with_any(line, CREDIT_STARTS)
 }
 
 fn starts_with_year(s: &str) -> bool {
