@@ -301,17 +301,23 @@ pub fn rank_documents(
         QueryMode::Terms => terms_query(idx, text),
         QueryMode::Syntax => query::build(idx, text, &Filters::default())?.query,
     };
+    if depth == 0 {
+        return Ok(Vec::new());
+    }
     let total = searcher.num_docs() as usize;
     // Fetch passages until `depth` distinct documents are found or the
-    // matches run out: most documents have few passages.
+    // matches run out: most documents have few passages. Documents of equal
+    // score are ordered by id, so that figures do not depend on the order in
+    // which parallel ingest happened to add passages.
     let mut fetch = (depth * 4).max(64);
     loop {
         let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
         let exhausted = top.len() < fetch || fetch >= total;
+        let lowest = top.last().map(|(s, _)| *s);
         let mut seen = HashSet::new();
-        let mut out = Vec::new();
+        let mut docs: Vec<(f32, String)> = Vec::new();
         let mut id = String::new();
-        for (_, addr) in top {
+        for (score, addr) in top {
             let col = searcher
                 .segment_reader(addr.segment_ord)
                 .fast_fields()
@@ -322,14 +328,16 @@ pub fn rank_documents(
                 col.ord_to_str(ord, &mut id)?;
             }
             if seen.insert(id.clone()) {
-                out.push(id.clone());
-                if out.len() == depth {
-                    return Ok(out);
-                }
+                docs.push((score, id.clone()));
             }
         }
-        if exhausted {
-            return Ok(out);
+        docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // Done when the depth-th document scores above everything not yet
+        // fetched (a tie there could hide a document with a smaller id).
+        let settled = docs.len() >= depth && lowest.is_some_and(|l| docs[depth - 1].0 > l);
+        if settled || exhausted {
+            docs.truncate(depth);
+            return Ok(docs.into_iter().map(|(_, id)| id).collect());
         }
         fetch = (fetch * 4).min(total.max(1));
     }

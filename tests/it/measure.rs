@@ -342,3 +342,22 @@ fn run_json(tmp: &TempDir, index: &Path, args: &[&str]) -> Value {
     );
     json(&out.stdout)
 }
+
+#[test]
+fn documents_of_equal_score_rank_by_id_whatever_the_index_order() {
+    let tmp = TempDir::new().unwrap();
+    let p = tmp.path().join("ties.jsonl");
+    // The same text under five ids, added in an order that is not theirs.
+    let lines: Vec<String> = ["d3", "d1", "d5", "d2", "d4"]
+        .iter()
+        .map(|id| format!(r#"{{"id": "{id}", "lang": "en", "text": "Gas talks in Seoul."}}"#))
+        .collect();
+    fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let dir = index_with(&tmp, "ties", "morph", &p);
+    let idx = kors::index::KorsIndex::open(&dir).unwrap();
+    let searcher = idx.reader().unwrap().searcher();
+    for mode in [eval::QueryMode::Terms, eval::QueryMode::Syntax] {
+        let ranked = eval::rank_documents(&idx, &searcher, "gas talks", mode, 3).unwrap();
+        assert_eq!(ranked, ["d1", "d2", "d3"], "{mode:?}");
+    }
+}
