@@ -694,6 +694,9 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
             continue;
         }
         let l = at(pos);
+        // Paragraphs (over 30 words) can only be images or teasers: the
+        // other rules want short lines, and each would count the words again.
+        let paragraph = more_words_than(l, 30);
         let r = match label_kind(l) {
             Some(true) => {
                 if related_at.is_none() && pos * 2 >= n {
@@ -702,6 +705,15 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
                 R_RELATED
             }
             Some(false) => R_LABEL,
+            None if paragraph => {
+                if is_image_only(l) {
+                    R_IMAGE
+                } else if is_teaser(l) {
+                    R_TEASER
+                } else {
+                    continue;
+                }
+            }
             None if is_tag_list(l) || is_breadcrumb(l) => R_LABEL,
             None if is_image_only(l) => R_IMAGE,
             None if is_teaser(l) => R_TEASER,

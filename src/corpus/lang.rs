@@ -29,7 +29,10 @@ pub struct ScriptCounts {
 impl ScriptCounts {
     pub fn of(text: &str) -> Self {
         let mut c = ScriptCounts::default();
-        for ch in text.chars() {
+        // ASCII is counted by byte (most of an English text); only the rest
+        // is decoded.
+        c.latin = text.bytes().filter(u8::is_ascii_alphabetic).count();
+        for ch in text.chars().filter(|ch| !ch.is_ascii()) {
             match script_of_char(ch) {
                 Some(Script::Hangul) => {
                     c.hangul += if ('\u{AC00}'..='\u{D7A3}').contains(&ch) {
