@@ -28,10 +28,12 @@ pub struct ScriptCounts {
 
 impl ScriptCounts {
     pub fn of(text: &str) -> Self {
-        let mut c = ScriptCounts::default();
         // ASCII is counted by byte (most of an English text); only the rest
         // is decoded.
-        c.latin = text.bytes().filter(u8::is_ascii_alphabetic).count();
+        let mut c = ScriptCounts {
+            latin: text.bytes().filter(u8::is_ascii_alphabetic).count(),
+            ..ScriptCounts::default()
+        };
         for ch in text.chars().filter(|ch| !ch.is_ascii()) {
             match script_of_char(ch) {
                 Some(Script::Hangul) => {
