@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use korean::{Lattice, Morpheme, WordRef};
 pub use mecab::{write_mecab, write_mecab_with};
 use normalize::Normalized;
-use script::{Script, WordOutcome};
+use script::Script;
 pub use tokenizer::KorsTokenizer;
 
 /// Name under which kors's analyzer is registered on every index.
@@ -266,6 +266,51 @@ pub struct Term {
     pub position: usize,
 }
 
+/// Terms as [`Analyzer::terms_into`] writes them.
+#[derive(Debug, Default)]
+pub struct TermBuf {
+    text: String,
+    spans: Vec<TermSpan>,
+}
+
+/// One term of a [`TermBuf`]: where its text is in the buffer, its byte
+/// range in the analysed text, and its position.
+#[derive(Debug, Clone)]
+pub struct TermSpan {
+    text: std::ops::Range<usize>,
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+}
+
+impl TermBuf {
+    /// Empties the buffer, keeping its memory.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+
+    /// The terms, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &TermSpan)> {
+        self.spans.iter().map(|s| (&self.text[s.text.clone()], s))
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The `i`-th term.
+    pub fn get(&self, i: usize) -> Option<(&str, &TermSpan)> {
+        self.spans.get(i).map(|s| (&self.text[s.text.clone()], s))
+    }
+}
+
 /// Per-thread analysis state (the lattice's buffers are reused).
 #[derive(Default)]
 pub struct Analyzer {
@@ -345,7 +390,7 @@ impl MorphInfo {
 trait Sink {
     fn keep(
         &mut self,
-        text: String,
+        text: &str,
         start: usize,
         end: usize,
         script: Script,
@@ -409,7 +454,7 @@ impl Analyzer {
         impl Sink for Terms<'_> {
             fn keep(
                 &mut self,
-                text: String,
+                text: &str,
                 start: usize,
                 end: usize,
                 _: Script,
@@ -418,7 +463,7 @@ impl Analyzer {
             ) {
                 let position = self.position.assign(note);
                 self.out.push(Term {
-                    text,
+                    text: text.to_string(),
                     start,
                     end,
                     position,
@@ -430,6 +475,39 @@ impl Analyzer {
         self.run(text, &mut Terms { out, position });
     }
 
+    /// [`Analyzer::terms`] into one buffer: the term texts back to back,
+    /// so that a passage costs no allocation per token (the tokenizer's path).
+    pub fn terms_into(&mut self, text: &str, buf: &mut TermBuf) {
+        struct Into<'b> {
+            buf: &'b mut TermBuf,
+            position: Positions,
+        }
+        impl Sink for Into<'_> {
+            fn keep(
+                &mut self,
+                text: &str,
+                start: usize,
+                end: usize,
+                _: Script,
+                _: Option<&str>,
+                note: Option<&'static str>,
+            ) {
+                let position = self.position.assign(note);
+                let from = self.buf.text.len();
+                self.buf.text.push_str(text);
+                self.buf.spans.push(TermSpan {
+                    text: from..self.buf.text.len(),
+                    start,
+                    end,
+                    position,
+                });
+            }
+        }
+        let next = buf.spans.last().map_or(0, |t| t.position + 1);
+        let position = Positions { next };
+        self.run(text, &mut Into { buf, position });
+    }
+
     /// Every token, kept or dropped, for `kors analyze`.
     pub fn explain(&mut self, text: &str) -> Vec<TokenReport> {
         struct Reports {
@@ -439,7 +517,7 @@ impl Analyzer {
         impl Sink for Reports {
             fn keep(
                 &mut self,
-                text: String,
+                text: &str,
                 start: usize,
                 end: usize,
                 script: Script,
@@ -448,7 +526,7 @@ impl Analyzer {
             ) {
                 let position = self.position.assign(note);
                 self.out.push(TokenReport {
-                    text,
+                    text: text.to_string(),
                     start,
                     end,
                     position: Some(position),
@@ -562,7 +640,7 @@ fn emit_morpheme(
             if info.stop {
                 sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
             } else {
-                sink.keep(surface.to_string(), os, oe, Script::Hangul, tag_full, None);
+                sink.keep(surface, os, oe, Script::Hangul, tag_full, None);
             }
         }
         MorphKind::Compound(parts) => {
@@ -570,14 +648,7 @@ fn emit_morpheme(
                 sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
                 return;
             }
-            sink.keep(
-                surface.to_string(),
-                os,
-                oe,
-                Script::Hangul,
-                tag_full,
-                Some("compound"),
-            );
+            sink.keep(surface, os, oe, Script::Hangul, tag_full, Some("compound"));
             // Parts get offsets inside the surface where they spell it out.
             let mut cursor = m.start;
             for (i, part) in parts.iter().enumerate() {
@@ -598,8 +669,7 @@ fn emit_morpheme(
                 if part.stop {
                     sink.drop_token(&part.surface, ps, pe, Script::Hangul, ptag, "stop tag");
                 } else {
-                    let surface = part.surface.to_string();
-                    sink.keep(surface, ps, pe, Script::Hangul, ptag, Some(note));
+                    sink.keep(&part.surface, ps, pe, Script::Hangul, ptag, Some(note));
                 }
             }
         }
@@ -611,8 +681,7 @@ fn emit_morpheme(
                 if part.stop {
                     sink.drop_token(&part.surface, os, oe, Script::Hangul, ptag, "stop tag");
                 } else {
-                    let surface = part.surface.to_string();
-                    sink.keep(surface, os, oe, Script::Hangul, ptag, Some("stem"));
+                    sink.keep(&part.surface, os, oe, Script::Hangul, ptag, Some("stem"));
                 }
             }
         }
@@ -648,12 +717,12 @@ fn script_words(
         let (os, oe) = map(base + s, base + e);
         match sc {
             Script::Han => {
-                sink.keep(word.to_string(), os, oe, sc, None, None);
+                sink.keep(word, os, oe, sc, None, None);
             }
-            _ => match script::normalize_word(word, sc) {
-                WordOutcome::Keep(t) => sink.keep(t, os, oe, sc, None, None),
-                WordOutcome::Stop => sink.drop_token(word, os, oe, sc, None, "stop word"),
-            },
+            _ => script::with_normal_form(word, sc, |form| match form {
+                Some(t) => sink.keep(t, os, oe, sc, None, None),
+                None => sink.drop_token(word, os, oe, sc, None, "stop word"),
+            }),
         }
     });
 }

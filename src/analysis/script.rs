@@ -88,32 +88,41 @@ thread_local! {
 
 /// Normalises one word written in `script` (already NFKC).
 pub fn normalize_word(word: &str, script: Script) -> WordOutcome {
+    with_normal_form(word, script, |form| match form {
+        Some(t) => WordOutcome::Keep(t.to_string()),
+        None => WordOutcome::Stop,
+    })
+}
+
+/// Calls `f` with the normal form of `word` (`None` for a stop word),
+/// without allocating when the word was seen before on this thread.
+pub fn with_normal_form<R>(word: &str, script: Script, f: impl FnOnce(Option<&str>) -> R) -> R {
     let which = match script {
         Script::Latin => 0,
         Script::Cyrillic => 1,
-        _ => return normalize_word_uncached(word, script),
+        _ => usize::MAX,
     };
-    if word.len() > 64 {
-        return normalize_word_uncached(word, script);
+    if which == usize::MAX || word.len() > 64 {
+        return match normalize_word_uncached(word, script) {
+            WordOutcome::Keep(t) => f(Some(&t)),
+            WordOutcome::Stop => f(None),
+        };
     }
     REMEMBERED.with(|cell| {
         let map = &mut cell.borrow_mut()[which];
-        if let Some(found) = map.get(word) {
-            return match found {
-                Some(t) => WordOutcome::Keep(t.to_string()),
-                None => WordOutcome::Stop,
-            };
+        if let Some(v) = map.get(word) {
+            return f(v.as_deref());
         }
-        let outcome = normalize_word_uncached(word, script);
         if map.len() >= MAX_REMEMBERED_WORDS {
             map.clear();
         }
-        let value = match &outcome {
-            WordOutcome::Keep(t) => Some(t.as_str().into()),
+        let value = match normalize_word_uncached(word, script) {
+            WordOutcome::Keep(t) => Some(t.into_boxed_str()),
             WordOutcome::Stop => None,
         };
+        let out = f(value.as_deref());
         map.insert(word.into(), value);
-        outcome
+        out
     })
 }
 
