@@ -445,34 +445,18 @@ impl Analyzer {
         self.eojeols.as_ref().map(|c| (c.hits, c.misses))
     }
 
-    /// The indexed terms of `text`, with positions and original offsets.
+    /// The indexed terms of `text`, with positions and original offsets,
+    /// appended to `out` (positions continue from its last term).
     pub fn terms(&mut self, text: &str, out: &mut Vec<Term>) {
-        struct Terms<'o> {
-            out: &'o mut Vec<Term>,
-            position: Positions,
-        }
-        impl Sink for Terms<'_> {
-            fn keep(
-                &mut self,
-                text: &str,
-                start: usize,
-                end: usize,
-                _: Script,
-                _: Option<&str>,
-                note: Option<&'static str>,
-            ) {
-                let position = self.position.assign(note);
-                self.out.push(Term {
-                    text: text.to_string(),
-                    start,
-                    end,
-                    position,
-                });
-            }
-        }
         let next = out.last().map_or(0, |t| t.position + 1);
-        let position = Positions { next };
-        self.run(text, &mut Terms { out, position });
+        let mut buf = TermBuf::default();
+        self.terms_into(text, &mut buf);
+        out.extend(buf.iter().map(|(term, s)| Term {
+            text: term.to_string(),
+            start: s.start,
+            end: s.end,
+            position: next + s.position,
+        }));
     }
 
     /// [`Analyzer::terms`] into one buffer: the term texts back to back,
