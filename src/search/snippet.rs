@@ -146,34 +146,22 @@ fn region(text: &str, spec: &HighlightSpec, window_chars: usize) -> Range<usize>
         } else {
             &mut short
         };
-        found.extend(lower.match_indices(term.as_str()).map(|(i, _)| i).take(256));
+        found.extend(
+            lower
+                .match_indices(term.as_str())
+                .map(|(i, m)| i..i + m.len())
+                .take(256),
+        );
     }
     let mut at = if long.is_empty() { short } else { long };
-    at.sort_unstable();
+    at.sort_unstable_by_key(|r| (r.start, r.end));
     at.dedup();
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect();
+    let bounds = char_bounds(text);
     let n_chars = bounds.len() - 1;
-    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
-    let context = window_chars / 5;
-    // Densest window, as `snippet` chooses it, in chars.
-    let mut best = (0usize, 0usize);
-    for &a in &at {
-        let start = char_at(a).saturating_sub(context);
-        let end_byte = bounds[(start + window_chars).min(n_chars)];
-        let count = at
-            .iter()
-            .filter(|&&b| b >= bounds[start] && b < end_byte)
-            .count();
-        if count > best.0 {
-            best = (count, start);
-        }
-    }
-    let from = bounds[best.1.saturating_sub(MARGIN_CHARS)];
-    let to = bounds[(best.1 + window_chars + MARGIN_CHARS).min(n_chars)];
+    // The window `snippet` will choose, once these are highlights.
+    let first = densest_window(&bounds, &at, window_chars);
+    let from = bounds[first.saturating_sub(MARGIN_CHARS)];
+    let to = bounds[(first + window_chars + MARGIN_CHARS).min(n_chars)];
     // Whole words: back to the start of the word at `from`, on to the end
     // of the word at `to`.
     let from = text[..from].rfind(char::is_whitespace).map_or(0, |i| {
@@ -183,6 +171,37 @@ fn region(text: &str, spec: &HighlightSpec, window_chars: usize) -> Range<usize>
         .find(char::is_whitespace)
         .map_or(text.len(), |i| to + i);
     from..to
+}
+
+/// Byte offset of every char boundary of `text`, its end included.
+fn char_bounds(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect()
+}
+
+/// The first char of the `window`-char window that holds the most of
+/// `marks` whole, trying each window that starts a fifth of its width before
+/// a mark.
+fn densest_window(bounds: &[usize], marks: &[Range<usize>], window: usize) -> usize {
+    let n_chars = bounds.len() - 1;
+    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+    let mut best = (0usize, 0usize); // (count, first char)
+    for m in marks {
+        let first = char_at(m.start)
+            .saturating_sub(window / 5)
+            .min(n_chars.saturating_sub(window));
+        let (from, to) = (bounds[first], bounds[(first + window).min(n_chars)]);
+        let count = marks
+            .iter()
+            .filter(|r| r.start >= from && r.end <= to)
+            .count();
+        if count > best.0 {
+            best = (count, first);
+        }
+    }
+    best.1
 }
 
 /// A window of a passage, with highlight ranges relative to `text`.
@@ -206,31 +225,11 @@ pub fn snippet(text: &str, highlights: &[Range<usize>], max_chars: usize) -> Sni
             marks: highlights.to_vec(),
         };
     }
-    // Byte offset of every char boundary (including the end).
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+    let bounds = char_bounds(text);
     let context = max_chars / 5;
-    // Choose the window start (in chars) that covers the most highlights.
-    let mut best = (0usize, 0usize); // (count, start char)
-    for h in highlights {
-        let start = char_at(h.start).saturating_sub(context);
-        let start = start.min(n_chars - max_chars);
-        let end_byte = bounds[start + max_chars];
-        let start_byte = bounds[start];
-        let count = highlights
-            .iter()
-            .filter(|r| r.start >= start_byte && r.end <= end_byte)
-            .count();
-        if count > best.0 {
-            best = (count, start);
-        }
-    }
-    let mut start = bounds[best.1];
-    let mut end = bounds[(best.1 + max_chars).min(n_chars)];
+    let first = densest_window(&bounds, highlights, max_chars);
+    let mut start = bounds[first];
+    let mut end = bounds[(first + max_chars).min(n_chars)];
     // Snap to whitespace: forward for the start, backward for the end, but
     // not across a highlight nor more than `context` bytes.
     if start > 0 {
