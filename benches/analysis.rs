@@ -3,18 +3,14 @@
 //!
 //! `cargo bench --bench analysis`; the data come from `../shared/corpora`.
 
-use std::path::PathBuf;
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kors::analysis::Analyzer;
 
 /// Roughly `limit` bytes of the `text` fields of a JSONL corpus.
 fn jsonl_texts(rel: &str, limit: usize) -> Vec<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(rel);
-    let data = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("bench data missing: {}: {e}", path.display()));
+    let data = common::read_corpus(rel);
     let mut out = Vec::new();
     let mut total = 0;
     for line in data.lines() {

@@ -6,33 +6,12 @@
 //!
 //! `cargo bench --bench ingest`
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kors::index::ingest::{self, IngestOptions};
-
-/// Writes the first `limit` bytes (whole lines) of a shared JSONL corpus to
-/// `dir` and returns the file and its size.
-fn slice(rel: &str, limit: usize, dir: &Path) -> (PathBuf, u64) {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(rel);
-    let data = std::fs::read_to_string(&src)
-        .unwrap_or_else(|e| panic!("bench data missing: {}: {e}", src.display()));
-    let mut out = String::new();
-    for line in data.lines() {
-        if out.len() >= limit {
-            break;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    let name = Path::new(rel).file_name().unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, &out).unwrap();
-    (path, out.len() as u64)
-}
 
 fn ingest_bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
@@ -54,7 +33,7 @@ fn ingest_bench(c: &mut Criterion) {
             "kcna-en-2011-2012/kcna_stories_2011_2012.jsonl",
         ),
     ] {
-        let (input, bytes) = slice(rel, 4 << 20, tmp.path());
+        let (input, bytes) = common::slice(rel, 4 << 20, tmp.path());
         let index = tmp.path().join(format!("idx-{name}"));
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(name, |b| {

@@ -6,33 +6,15 @@
 //!
 //! `cargo bench --bench search`
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kors::index::ingest::{self, IngestOptions};
 use kors::index::KorsIndex;
 use kors::search::query::{self, parse_day};
 use kors::search::{self as ks, Filters, SearchRequest};
-
-fn slice(rel: &str, limit: usize, dir: &Path) -> PathBuf {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(rel);
-    let data = std::fs::read_to_string(&src)
-        .unwrap_or_else(|e| panic!("bench data missing: {}: {e}", src.display()));
-    let mut out = String::new();
-    for line in data.lines() {
-        if out.len() >= limit {
-            break;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    let path = dir.join(Path::new(rel).file_name().unwrap());
-    std::fs::write(&path, &out).unwrap();
-    path
-}
 
 fn request(q: &str, filters: Filters) -> SearchRequest {
     SearchRequest {
@@ -48,16 +30,18 @@ fn request(q: &str, filters: Filters) -> SearchRequest {
 fn search_bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
     let inputs = [
-        slice(
+        common::slice(
             "kcna-en-2011-2012/kcna_stories_2011_2012.jsonl",
             2 << 20,
             tmp.path(),
-        ),
-        slice(
+        )
+        .0,
+        common::slice(
             "ko-court-precedents-sample/precedents_sample.jsonl",
             2 << 20,
             tmp.path(),
-        ),
+        )
+        .0,
     ];
     let dir = tmp.path().join("idx");
     let opts = IngestOptions {

@@ -268,11 +268,12 @@ pub fn evaluate(
 /// OR-ed, each weighted by its number of occurrences in the query.
 pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut analyzer = idx.text_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        *counts.entry(stream.token().text.clone()).or_default() += 1;
-    }
+    crate::analysis::with_kept(idx.analyzer, false, |analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            *counts.entry(stream.token().text.clone()).or_default() += 1;
+        }
+    });
     let f = &idx.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (term, n) in counts {

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::{exists, KorsIndex};
@@ -583,16 +583,10 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar
     Some(bar)
 }
 
-thread_local! {
-    /// One analyzer of each kind per rayon worker, made on first use.
-    static ANALYZERS: std::cell::RefCell<HashMap<analysis::AnalyzerKind, TextAnalyzer>> =
-        std::cell::RefCell::new(HashMap::new());
-}
-
+/// `text` analysed by this thread's kept analyzer of `kind`, as tantivy
+/// indexes it.
 fn pre_tokenize(kind: analysis::AnalyzerKind, text: &str) -> PreTokenizedString {
-    let tokens = ANALYZERS.with(|a| {
-        let mut a = a.borrow_mut();
-        let a = a.entry(kind).or_insert_with(|| kind.analyzer());
+    let tokens = analysis::with_kept(kind, false, |a| {
         let mut stream = a.token_stream(text);
         let mut tokens: Vec<Token> = Vec::new();
         while stream.advance() {
@@ -664,12 +658,11 @@ impl OptStr for Option<String> {
 pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<TantivyDocument> {
     let f = &idx.fields;
     let title = doc.meta.title.opt_str();
-    let title_tokens = match (tokenize, title) {
-        (Tokenize::Rayon, Some(t)) if !doc.passages.is_empty() => {
-            Some(pre_tokenize(idx.analyzer, t))
-        }
-        _ => None,
-    };
+    // Analysed once here, whichever side tokenizes the text: the title goes
+    // into two fields.
+    let title_tokens = title
+        .filter(|_| !doc.passages.is_empty())
+        .map(|t| pre_tokenize(idx.analyzer, t));
     let date = doc
         .meta
         .date
@@ -687,16 +680,9 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
         // searches: one scorer per query term instead of two, so tantivy's
         // block-max WAND prunes better, and a title counts once per document.
         if !title_indexed {
-            match (&title_tokens, title) {
-                (Some(tok), _) => {
-                    t.add_pre_tokenized_text(f.title, tok.clone());
-                    t.add_pre_tokenized_text(f.text, tok.clone());
-                }
-                (None, Some(title)) => {
-                    t.add_text(f.title, title);
-                    t.add_text(f.text, title);
-                }
-                _ => {}
+            if let Some(tok) = &title_tokens {
+                t.add_pre_tokenized_text(f.title, tok.clone());
+                t.add_pre_tokenized_text(f.text, tok.clone());
             }
             title_indexed = true;
         }

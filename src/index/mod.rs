@@ -96,12 +96,6 @@ impl KorsIndex {
         })
     }
 
-    /// A fresh analyzer of the kind this index uses (for highlighting and
-    /// anything else that must tokenize as the index did).
-    pub fn text_analyzer(&self) -> tantivy::tokenizer::TextAnalyzer {
-        self.analyzer.analyzer()
-    }
-
     /// A reader that sees the last commit (reloaded manually).
     pub fn reader(&self) -> Result<tantivy::IndexReader> {
         // Opening maps every segment file: a truncated one fails here, with a
