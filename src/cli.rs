@@ -26,6 +26,12 @@ pub struct Opts {
     #[arg(long, global = true, env = "KORS_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
 
+    /// Your own name table (the format of kors's names.tsv): each name's
+    /// spellings are indexed and searched as one term. Use the same table
+    /// for `index`/`add` and `search`.
+    #[arg(long, global = true, env = "KORS_USER_DICT", value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -265,6 +271,19 @@ pub enum DictCommand {
         dir: PathBuf,
         /// Output directory
         #[arg(long, default_value = "crates/kors-dict/dict-src", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Derive the table of North Korean spellings (northern.tsv) from NK-HanDic's compiled sys.dic
+    ImportNorthern {
+        /// Directory of NK-HanDic's compiled dictionary (`nkhandic/dicdir` in its PyPI wheel)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Output file
+        #[arg(
+            long,
+            default_value = "crates/kors-dict/dict-src/northern.tsv",
+            value_name = "FILE"
+        )]
         out: PathBuf,
     },
 }

@@ -13,6 +13,10 @@ use crate::config::{Config, Task};
 
 pub fn run(cfg: Config) -> Result<Exit> {
     let dir = cfg.index_dir;
+    if let Some(path) = &cfg.user_dict {
+        kors::analysis::lexicon::set_user_dictionary(path)
+            .map_err(|e| Error::Usage(format!("user dictionary: {e}")))?;
+    }
     match cfg.task {
         Task::Ingest {
             rebuild,
@@ -146,6 +150,25 @@ pub fn run(cfg: Config) -> Result<Exit> {
             for f in &s.files {
                 writeln!(o, "  {} ({} bytes)", f.path.display(), f.written_bytes)?;
             }
+            Ok(Exit::Ok)
+        }
+        Task::ImportNorthern { dir, out } => {
+            use kors::analysis::northern;
+            let pairs = northern::import(&dir)
+                .with_context(|| format!("reading NK-HanDic in {}", dir.display()))?;
+            let text = northern::to_tsv(&pairs, "NK-HanDic 26.10.17 (PyPI nkhandic)");
+            std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+            let initial = pairs
+                .iter()
+                .filter(|p| p.rule == northern::Rule::InitialSound)
+                .count();
+            writeln!(
+                io::stdout().lock(),
+                "{} pairs ({initial} by the initial-sound rule, {} other spellings); wrote {}",
+                pairs.len(),
+                pairs.len() - initial,
+                out.display()
+            )?;
             Ok(Exit::Ok)
         }
     }

@@ -26,6 +26,8 @@ use crate::cli::{EvalCommand, EvalMode};
 pub struct Config {
     /// Index directory.
     pub index_dir: PathBuf,
+    /// The user's name table.
+    pub user_dict: Option<PathBuf>,
     /// What to do.
     pub task: Task,
 }
@@ -79,6 +81,13 @@ pub enum Task {
         /// Compiled dictionary.
         dir: PathBuf,
         /// Output directory.
+        out: PathBuf,
+    },
+    /// `kors dict import-northern`.
+    ImportNorthern {
+        /// NK-HanDic's compiled dictionary.
+        dir: PathBuf,
+        /// Output file.
         out: PathBuf,
     },
     /// `kors eval`.
@@ -143,6 +152,9 @@ impl Config {
                 mecab: a.format == AnalyzeFormat::Mecab,
             },
             Command::Dict(DictCommand::ImportMecab { dir, out }) => Task::ImportMecab { dir, out },
+            Command::Dict(DictCommand::ImportNorthern { dir, out }) => {
+                Task::ImportNorthern { dir, out }
+            }
             Command::Eval(a) => match a.command {
                 Some(EvalCommand::ImportKorquad { file, out }) => {
                     Task::ImportKorquad { input: file, out }
@@ -176,7 +188,11 @@ impl Config {
                 json: a.json,
             },
         };
-        Ok(Config { index_dir, task })
+        Ok(Config {
+            index_dir,
+            user_dict: opts.user_dict,
+            task,
+        })
     }
 }
 

@@ -10,8 +10,12 @@
 
 pub mod bigram;
 pub mod korean;
+pub mod lexicon;
 pub mod mecab;
+pub mod names;
 pub mod normalize;
+pub mod northern;
+mod note;
 pub mod script;
 pub mod tokenizer;
 pub mod whitespace;
@@ -22,8 +26,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use korean::{Lattice, Morpheme, WordRef};
+use lexicon::Reason;
 pub use mecab::{write_mecab, write_mecab_with};
 use normalize::Normalized;
+pub use note::Note;
 use script::Script;
 pub use tokenizer::KorsTokenizer;
 
@@ -32,8 +38,8 @@ pub const TOKENIZER_NAME: &str = "kors";
 
 /// Version of the analyzer's output; recorded in the index so that an index
 /// built by a different analyzer is refused. v2: the copula 이 (VCP) is
-/// dropped.
-pub const ANALYZER_VERSION: u32 = 2;
+/// dropped. v3: Northern spellings and names indexed as one form.
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// The analyzer used for passage text, titles and queries.
 pub fn analyzer() -> tantivy::tokenizer::TextAnalyzer {
@@ -231,7 +237,11 @@ pub struct TokenReport {
     pub kept: bool,
     /// Why a token was dropped, or how a kept one was derived.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'static str>,
+    pub note: Option<Note>,
+    /// The text as written, when the term is another form of it (a
+    /// Northern spelling, a name's spelling).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
 }
 
 impl fmt::Display for TokenReport {
@@ -250,8 +260,10 @@ impl fmt::Display for TokenReport {
             self.pos.as_deref().unwrap_or(""),
             if self.kept { "kept" } else { "dropped" },
         )?;
-        if let Some(note) = self.note {
-            write!(f, " ({note})")?;
+        match (self.note, &self.written) {
+            (Some(note), Some(w)) => write!(f, " ({note}: {w})")?,
+            (Some(note), None) => write!(f, " ({note})")?,
+            _ => {}
         }
         Ok(())
     }
@@ -321,6 +333,9 @@ pub struct Analyzer {
     infos: rustc_hash::FxHashMap<WordRef, Arc<MorphInfo>>,
     /// Set for the memoised (by eojeol) variant of the Korean analysis.
     eojeols: Option<korean::EojeolCache>,
+    /// Names are not matched (while the name map itself is being built).
+    without_names: bool,
+    recent: names::Recent,
 }
 
 /// Bound on `Analyzer::infos`, so memory stays flat on any input.
@@ -333,6 +348,9 @@ struct MorphInfo {
     /// Whether its first tag (`VV`) is one nori drops.
     stop: bool,
     kind: MorphKind,
+    /// The form it is indexed as, when not its surface (a Northern
+    /// spelling, a name), and why.
+    normal: Option<(Box<str>, Reason)>,
 }
 
 enum MorphKind {
@@ -354,7 +372,22 @@ struct Part {
 
 impl MorphInfo {
     fn of(word: WordRef) -> MorphInfo {
-        let feats = word.features();
+        let lex = lexicon::lexicon();
+        let (base, normal) = match word {
+            WordRef::Extra(i) => {
+                let e = lex.entry(i);
+                (e.base.map(WordRef::Known), Some((e.term.clone(), e.reason)))
+            }
+            WordRef::Known(id) => (None, lex.alias(id).map(|(t, r)| (t.into(), r))),
+            WordRef::Southern(id) => {
+                let w = WordRef::Known(id);
+                // ko-dic's reading field is the word's Southern surface.
+                let reading = w.features().get(3).copied().unwrap_or("*");
+                (Some(w), Some((reading.into(), Reason::InitialSound)))
+            }
+            WordRef::Unknown(_) => (None, None),
+        };
+        let feats = base.unwrap_or(word).features();
         let tag_full = feats.first().copied().unwrap_or("*");
         let tag = tag_full.split('+').next().unwrap_or(tag_full);
         let typ = feats.get(4).copied().unwrap_or("*");
@@ -382,6 +415,7 @@ impl MorphInfo {
             tag_full: tag_full.into(),
             stop: is_stop_tag(tag),
             kind,
+            normal,
         }
     }
 }
@@ -395,7 +429,7 @@ trait Sink {
         end: usize,
         script: Script,
         pos: Option<&str>,
-        note: Option<&'static str>,
+        note: Option<Note>,
     );
     fn drop_token(
         &mut self,
@@ -404,7 +438,7 @@ trait Sink {
         _end: usize,
         _script: Script,
         _pos: Option<&str>,
-        _note: &'static str,
+        _note: Note,
     ) {
     }
 }
@@ -416,8 +450,8 @@ struct Positions {
 }
 
 impl Positions {
-    fn assign(&mut self, note: Option<&'static str>) -> usize {
-        if note == Some(COMPOUND_PART_FIRST) {
+    fn assign(&mut self, note: Option<Note>) -> usize {
+        if note.is_some_and(Note::shares_position) {
             self.next.saturating_sub(1)
         } else {
             self.next += 1;
@@ -474,7 +508,7 @@ impl Analyzer {
                 end: usize,
                 _: Script,
                 _: Option<&str>,
-                note: Option<&'static str>,
+                note: Option<Note>,
             ) {
                 let position = self.position.assign(note);
                 let from = self.buf.text.len();
@@ -494,11 +528,12 @@ impl Analyzer {
 
     /// Every token, kept or dropped, for `kors analyze`.
     pub fn explain(&mut self, text: &str) -> Vec<TokenReport> {
-        struct Reports {
+        struct Reports<'t> {
+            original: &'t str,
             out: Vec<TokenReport>,
             position: Positions,
         }
-        impl Sink for Reports {
+        impl Sink for Reports<'_> {
             fn keep(
                 &mut self,
                 text: &str,
@@ -506,9 +541,11 @@ impl Analyzer {
                 end: usize,
                 script: Script,
                 pos: Option<&str>,
-                note: Option<&'static str>,
+                note: Option<Note>,
             ) {
                 let position = self.position.assign(note);
+                let written = matches!(note, Some(Note::Normalized(_) | Note::Name(_)))
+                    .then(|| self.original[start..end].to_string());
                 self.out.push(TokenReport {
                     text: text.to_string(),
                     start,
@@ -518,6 +555,7 @@ impl Analyzer {
                     pos: pos.map(str::to_string),
                     kept: true,
                     note,
+                    written,
                 });
             }
             fn drop_token(
@@ -527,7 +565,7 @@ impl Analyzer {
                 end: usize,
                 script: Script,
                 pos: Option<&str>,
-                note: &'static str,
+                note: Note,
             ) {
                 self.out.push(TokenReport {
                     text: text.to_string(),
@@ -538,10 +576,12 @@ impl Analyzer {
                     pos: pos.map(str::to_string),
                     kept: false,
                     note: Some(note),
+                    written: None,
                 });
             }
         }
         let mut sink = Reports {
+            original: text,
             out: Vec::new(),
             position: Positions { next: 0 },
         };
@@ -550,6 +590,31 @@ impl Analyzer {
     }
 
     fn run(&mut self, original: &str, sink: &mut dyn Sink) {
+        if self.without_names {
+            return self.run_lines(original, sink);
+        }
+        let trimmed = original.trim();
+        if trimmed.len() <= 64 {
+            if let Some((id, reason)) = lexicon::lexicon().whole_name(trimmed) {
+                let start = original.len() - original.trim_start().len();
+                let note = Some(Note::Normalized(reason));
+                let end = start + trimmed.len();
+                sink.keep(id, start, end, Script::Hangul, Some("NNP"), note);
+                return;
+            }
+        }
+        let mut recent = std::mem::take(&mut self.recent);
+        recent.clear();
+        let mut filter = names::NameFilter {
+            map: name_map(),
+            recent: &mut recent,
+            inner: sink,
+        };
+        self.run_lines(original, &mut filter);
+        self.recent = recent;
+    }
+
+    fn run_lines(&mut self, original: &str, sink: &mut dyn Sink) {
         let norm = Normalized::new(original);
         let text: &str = &norm.text;
         let map = |s: usize, e: usize| norm.original_range(s, e);
@@ -596,10 +661,43 @@ impl Analyzer {
     }
 }
 
-/// Marks a compound's first part, which shares the compound's position so
-/// that phrase queries match both the whole and its parts.
-const COMPOUND_PART_FIRST: &str = "compound part";
-const COMPOUND_PART: &str = "compound part ";
+/// The names matched on terms (see `names`), built once per process by
+/// analysing every spelling that the lattice does not take whole.
+fn name_map() -> &'static names::NameMap {
+    static MAP: std::sync::OnceLock<names::NameMap> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut analyzer = Analyzer {
+            without_names: true,
+            ..Analyzer::default()
+        };
+        let mut buf = TermBuf::default();
+        let mut map = names::NameMap::default();
+        for ident in lexicon::identities() {
+            for s in &ident.spellings {
+                buf.clear();
+                analyzer.terms_into(s, &mut buf);
+                if buf.iter().any(|(t, _)| t == ident.id) {
+                    continue; // the lattice reads it as the name already
+                }
+                // A single term stands for the name only if it spans the
+                // whole spelling (러우전쟁 → 전쟁 must not make every 전쟁 a
+                // name).
+                if let [(_, span)] = buf.iter().collect::<Vec<_>>()[..] {
+                    if span.start != 0 || span.end != s.len() {
+                        continue;
+                    }
+                }
+                let terms: Vec<String> = buf.iter().map(|(t, _)| t.to_string()).collect();
+                let m = names::Match {
+                    id: ident.id.as_str().into(),
+                    origin: ident.origin,
+                };
+                map.add(&terms, m);
+            }
+        }
+        map
+    })
+}
 
 fn emit_morpheme(
     text: &str,
@@ -622,17 +720,33 @@ fn emit_morpheme(
         MorphKind::Script => script_words(surface, m.start, map, sink),
         MorphKind::Plain => {
             if info.stop {
-                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
+                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, Note::StopTag);
+            } else if let Some((term, reason)) = &info.normal {
+                let note = Some(Note::Normalized(*reason));
+                sink.keep(term, os, oe, Script::Hangul, tag_full, note);
             } else {
                 sink.keep(surface, os, oe, Script::Hangul, tag_full, None);
             }
         }
         MorphKind::Compound(parts) => {
             if info.stop {
-                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, "stop tag");
+                sink.drop_token(surface, os, oe, Script::Hangul, tag_full, Note::StopTag);
                 return;
             }
-            sink.keep(surface, os, oe, Script::Hangul, tag_full, Some("compound"));
+            match &info.normal {
+                Some((term, reason)) => {
+                    let note = Some(Note::Normalized(*reason));
+                    sink.keep(term, os, oe, Script::Hangul, tag_full, note);
+                }
+                None => sink.keep(
+                    surface,
+                    os,
+                    oe,
+                    Script::Hangul,
+                    tag_full,
+                    Some(Note::Compound),
+                ),
+            }
             // Parts get offsets inside the surface where they spell it out.
             let mut cursor = m.start;
             for (i, part) in parts.iter().enumerate() {
@@ -645,13 +759,13 @@ fn emit_morpheme(
                     None => (os, oe),
                 };
                 let note = if i == 0 {
-                    COMPOUND_PART_FIRST
+                    Note::CompoundPartFirst
                 } else {
-                    COMPOUND_PART
+                    Note::CompoundPart
                 };
                 let ptag = Some(&*part.tag);
                 if part.stop {
-                    sink.drop_token(&part.surface, ps, pe, Script::Hangul, ptag, "stop tag");
+                    sink.drop_token(&part.surface, ps, pe, Script::Hangul, ptag, Note::StopTag);
                 } else {
                     sink.keep(&part.surface, ps, pe, Script::Hangul, ptag, Some(note));
                 }
@@ -663,9 +777,16 @@ fn emit_morpheme(
             for part in parts {
                 let ptag = Some(&*part.tag);
                 if part.stop {
-                    sink.drop_token(&part.surface, os, oe, Script::Hangul, ptag, "stop tag");
+                    sink.drop_token(&part.surface, os, oe, Script::Hangul, ptag, Note::StopTag);
                 } else {
-                    sink.keep(&part.surface, os, oe, Script::Hangul, ptag, Some("stem"));
+                    sink.keep(
+                        &part.surface,
+                        os,
+                        oe,
+                        Script::Hangul,
+                        ptag,
+                        Some(Note::Stem),
+                    );
                 }
             }
         }
@@ -705,10 +826,24 @@ fn script_words(
             }
             _ => script::with_normal_form(word, sc, |form| match form {
                 Some(t) => sink.keep(t, os, oe, sc, None, None),
-                None => sink.drop_token(word, os, oe, sc, None, "stop word"),
+                None => sink.drop_token(word, os, oe, sc, None, Note::StopWord),
             }),
         }
     });
+}
+
+/// The identities of the names `text` spells over several words (`Kim Jong
+/// Un` → 김정은), for a query whose words are analysed one at a time.
+pub fn names_of_several_words(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Analyzer::new()
+        .explain(text)
+        .into_iter()
+        .filter(|t| matches!(t.note, Some(Note::Name(_))))
+        .map(|t| t.text)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// `kors analyze`: every token of `text`, kept or dropped.

@@ -15,6 +15,7 @@
 //! (where a word that analyzes to several terms becomes a phrase).
 
 pub mod korquad;
+pub mod orthography;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

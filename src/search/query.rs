@@ -19,6 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
 use tantivy::Term;
 
+use crate::analysis::AnalyzerKind;
 use crate::error::Error;
 use crate::index::schema::{name, normalize_keyword};
 use crate::index::KorsIndex;
@@ -225,6 +226,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
         }
     };
+    let user = with_names_of_several_words(user, input, idx.analyzer, f.text);
     let mut terms = 0usize;
     user.query_terms(&mut |_, _| terms += 1);
     if terms > MAX_QUERY_TERMS {
@@ -277,6 +279,43 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         highlight,
         warning,
     })
+}
+
+/// A name spelt over several words (`Choe Son Hui`, `Kim Jong Un`) is found
+/// by its identity too: the query parser hands the analyzer one word at a
+/// time, so the whole input is analysed once more for such names, and each
+/// one joins a query that is a disjunction of words.
+fn with_names_of_several_words(
+    user: Box<dyn Query>,
+    input: &str,
+    kind: AnalyzerKind,
+    field: Field,
+) -> Box<dyn Query> {
+    if !matches!(kind, AnalyzerKind::Morph | AnalyzerKind::MorphFast) {
+        return user;
+    }
+    let names = crate::analysis::names_of_several_words(input);
+    if names.is_empty() {
+        return user;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match user.downcast_ref::<BooleanQuery>() {
+        Some(b) if b.clauses().iter().all(|(o, _)| *o == Occur::Should) => b
+            .clauses()
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect(),
+        Some(_) => return user,
+        None if user.downcast_ref::<TermQuery>().is_some() => vec![(Occur::Should, user)],
+        None => return user,
+    };
+    for id in names {
+        let term = Term::from_field_text(field, &id);
+        clauses.push((
+            Occur::Should,
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A query being converted: a disjunction of clauses that a parent
@@ -630,7 +669,8 @@ mod tests {
         assert!(b.clauses().iter().all(|(o, _)| *o == Occur::Should));
         let terms = terms_of(b.clauses());
         assert_eq!(terms.len(), b.clauses().len(), "only term queries: {q:?}");
-        for t in ["설립", "손해", "배상", "russia"] {
+        // Russia is a name of the name table: its identity is 러시아.
+        for t in ["설립", "손해", "배상", "러시아"] {
             assert!(terms.iter().any(|x| x == t), "{t} not in {terms:?}");
         }
         // A quoted phrase stays a phrase; a required word's terms stay
@@ -651,12 +691,13 @@ mod tests {
         // Only exclusions, or only stop words.
         assert!(build("-russia -moscow").is_err());
         assert!(build("the").is_ok());
-        // `title:` searches the title field.
+        // `title:` searches the title field (Moscow is a name of the name
+        // table, indexed as 모스크바 in every script).
         let q = build("title:moscow").unwrap();
         let t = q.downcast_ref::<TermQuery>().expect("one term").term();
         assert_eq!(
             (t.field(), t.value().as_str()),
-            (idx.fields.title, Some("moscow"))
+            (idx.fields.title, Some("모스크바"))
         );
     }
 

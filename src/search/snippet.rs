@@ -138,6 +138,7 @@ fn region(text: &str, spec: &HighlightSpec, window_chars: usize) -> Range<usize>
     // ASCII lower-casing keeps byte offsets; terms are lower-cased.
     let lower = text.to_ascii_lowercase();
     let (mut long, mut short) = (Vec::new(), Vec::new());
+    let lexicon = crate::analysis::lexicon::lexicon();
     for term in spec.terms.iter().chain(spec.phrases.iter().flatten()) {
         // One-syllable terms (이, 하, 것) are everywhere: used only when
         // nothing longer is found.
@@ -146,12 +147,15 @@ fn region(text: &str, spec: &HighlightSpec, window_chars: usize) -> Range<usize>
         } else {
             &mut short
         };
-        found.extend(
-            lower
-                .match_indices(term.as_str())
-                .map(|(i, m)| i..i + m.len())
-                .take(256),
-        );
+        // A term may be written otherwise (로동 for 노동, Shoigu for 쇼이구).
+        for form in lexicon.written_forms(term) {
+            found.extend(
+                lower
+                    .match_indices(form.as_str())
+                    .map(|(i, m)| i..i + m.len())
+                    .take(256),
+            );
+        }
     }
     let mut at = if long.is_empty() { short } else { long };
     at.sort_unstable_by_key(|r| (r.start, r.end));

@@ -31,6 +31,7 @@ fn kors(tmp: &TempDir) -> Command {
     c.current_dir(tmp.path())
         .env_remove("KORS_INDEX")
         .env_remove("KORS_CORPUS")
+        .env_remove("KORS_USER_DICT")
         .env_remove("NO_COLOR");
     c
 }

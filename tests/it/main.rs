@@ -4,6 +4,7 @@ mod analysis;
 mod cli;
 mod corpus;
 mod measure;
+mod orthography;
 mod reliability;
 
 use std::path::PathBuf;

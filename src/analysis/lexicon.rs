@@ -1,0 +1,360 @@
+//! kors's words beside mecab-ko-dic, looked up by the lattice at run time:
+//! North Korean spellings (`northern`) and one-word Hangul names (`names`,
+//! kors's table and the user's).
+//!
+//! Words spelt by the initial-sound rule's Northern side (로동, 량국) are
+//! marked in the trie: where one starts, the lattice also looks the text
+//! up respelt the Southern way, so 량국 is read as ko-dic's 양국 and
+//! 조선로동당 as 조선 + 노동당, with the Southern words' own costs (the
+//! lattice reads Northern text as it reads Southern text). Other Northern
+//! spellings and one-word names are entries of their own, with the ids and
+//! cost of their Southern form or of a proper noun. A word mecab-ko-dic
+//! already has (it lists some Northern words: 로동, 력사, 녀성) keeps its
+//! analysis and is indexed as the Southern form: an alias by word id.
+//! Built once per process, on the first Korean text.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+use super::names::{self, Identity, Kind, Origin, TableError};
+use super::northern::{self, Rule};
+
+/// Why a word is indexed as another form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// A Northern spelling under the initial-sound rule (로동 → 노동).
+    InitialSound,
+    /// Another Northern spelling (NK-HanDic's gloss).
+    NorthernSpelling,
+    /// A spelling of an identity of the name table.
+    Name(Origin),
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::InitialSound => "initial-sound rule",
+            Reason::NorthernSpelling => "Northern spelling",
+            Reason::Name(Origin::Builtin) => "name table",
+            Reason::Name(Origin::User) => "user dictionary",
+        }
+    }
+}
+
+impl From<Rule> for Reason {
+    fn from(r: Rule) -> Reason {
+        match r {
+            Rule::InitialSound => Reason::InitialSound,
+            Rule::Spelling => Reason::NorthernSpelling,
+        }
+    }
+}
+
+/// One lattice entry of kors's own.
+pub struct Entry {
+    pub left_id: u16,
+    pub right_id: u16,
+    pub cost: i32,
+    /// The mecab-ko-dic word it is read as (the Southern form; for a name,
+    /// none: it is a proper noun of its own).
+    pub base: Option<u32>,
+    /// MeCab features, for `kors analyze --format mecab`.
+    pub features: Box<str>,
+    /// The term it is indexed as.
+    pub term: Box<str>,
+    pub reason: Reason,
+}
+
+/// The lexicon: a character trie over the entries' surfaces, and the
+/// aliases of mecab-ko-dic words.
+#[derive(Default)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    /// (node, next char) → node; node 0 is the root.
+    trie: FxHashMap<(u32, char), u32>,
+    /// Entries whose surface ends at each node.
+    ends: Vec<Vec<u32>>,
+    /// Nodes that end a Northern word of the initial-sound rule.
+    northern: Vec<bool>,
+    aliases: FxHashMap<u32, (Box<str>, Reason)>,
+    /// One-word Hangul spellings of names: a text that is nothing else (a
+    /// query) is the name, whatever the lattice makes of it at the end of
+    /// a text (쇼이구 alone reads as 쇼 + 이 + 구).
+    whole: FxHashMap<Box<str>, (Box<str>, Reason)>,
+    /// Spellings by the term they are indexed as.
+    written: FxHashMap<Box<str>, Vec<Box<str>>>,
+}
+
+static USER: OnceLock<Vec<Identity>> = OnceLock::new();
+
+/// Reads the user's name table (`--user-dict`); call before any analysis.
+/// A second call is ignored (one table per process).
+pub fn set_user_dictionary(path: &Path) -> Result<(), TableError> {
+    let text = std::fs::read_to_string(path).map_err(|e| TableError {
+        file: path.to_path_buf(),
+        line: 0,
+        field: "file",
+        message: e.to_string(),
+    })?;
+    let ids = names::parse(&text, path, Origin::User)?;
+    let _ = USER.set(ids);
+    Ok(())
+}
+
+/// kors's name table and the user's, in that order.
+pub fn identities() -> &'static [Identity] {
+    static ALL: OnceLock<Vec<Identity>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = names::parse(names::TABLE, Path::new("names.tsv"), Origin::Builtin)
+            .expect("the shipped names.tsv parses (tested)");
+        all.extend(USER.get().into_iter().flatten().cloned());
+        all
+    })
+}
+
+/// The process's lexicon.
+pub fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(Lexicon::build)
+}
+
+/// Context ids and cost of a new proper noun: those mecab-ko-dic gives
+/// person (인명) and place (지명) names, by whether the last syllable has a
+/// final consonant (particles connect by it); and its semantic class and
+/// that final-consonant flag, for its features.
+fn proper_noun(kind: Kind, surface: &str) -> (u16, u16, i32, &'static str, bool) {
+    let batchim = surface
+        .chars()
+        .last()
+        .is_some_and(|c| !(c as u32).wrapping_sub(0xAC00).is_multiple_of(28));
+    let (left, right_f, cost, class) = match kind {
+        Kind::Person => (1788, 3549, 4104, "인명"),
+        _ => (1789, 3552, 5497, "지명"),
+    };
+    (left, right_f + u16::from(batchim), cost, class, batchim)
+}
+
+impl Lexicon {
+    fn build() -> Lexicon {
+        let dict = kors_dict::dictionary();
+        let mut lex = Lexicon {
+            ends: vec![Vec::new()],
+            northern: vec![false],
+            ..Lexicon::default()
+        };
+        // mecab-ko-dic's entries for a surface, with their first tag.
+        let entries_of = |surface: &str| -> Vec<(u32, i32, u16, u16, String)> {
+            dict.prefix_dictionary
+                .find_surface(surface)
+                .into_iter()
+                .map(|e| {
+                    let id = e.word_id().id();
+                    let f = dict.word_details(id as usize);
+                    let tag = f.first().map_or("", |t| t.split('+').next().unwrap_or(t));
+                    (
+                        id,
+                        e.word_cost() as i32,
+                        e.left_id() as u16,
+                        e.right_id() as u16,
+                        tag.to_string(),
+                    )
+                })
+                .collect()
+        };
+        for p in northern::parse(northern::TABLE) {
+            let reason = Reason::from(p.rule);
+            lex.written
+                .entry(p.southern.as_str().into())
+                .or_default()
+                .push(p.northern.as_str().into());
+            let own: Vec<_> = entries_of(&p.northern)
+                .into_iter()
+                .filter(|e| e.4 == p.tag)
+                .collect();
+            // A word ko-dic has under its Northern spelling is read as the
+            // Southern one only by the initial-sound rule (로동 cannot be a
+            // Southern spelling); by a gloss it may be a Southern word of
+            // its own (파리, the fly, is not 바리).
+            if p.rule == Rule::InitialSound {
+                for e in &own {
+                    lex.aliases
+                        .insert(e.0, (p.southern.as_str().into(), reason));
+                }
+            }
+            // Only the first syllable respelt: the lattice reads it (and
+            // the compounds it begins) from the dictionary directly.
+            let first_only =
+                northern::initial_sound_rule(&p.northern).as_ref() == Some(&p.southern);
+            // ko-dic's proper nouns keep their reading (라부 the name).
+            if entries_of(&p.northern).iter().any(|e| e.4 == "NNP") {
+                continue;
+            }
+            if p.rule == Rule::InitialSound && first_only {
+                let node = lex.node(&p.northern);
+                lex.northern[node as usize] = true;
+                continue;
+            }
+            if !own.is_empty() {
+                continue;
+            }
+            let Some(base) = entries_of(&p.southern)
+                .into_iter()
+                .filter(|e| e.4 == p.tag)
+                .min_by_key(|e| e.1)
+            else {
+                continue;
+            };
+            let features = dict.word_details(base.0 as usize).join(",");
+            lex.insert(
+                &p.northern,
+                Entry {
+                    left_id: base.2,
+                    right_id: base.3,
+                    cost: base.1,
+                    base: Some(base.0),
+                    features: features.into(),
+                    term: p.southern.as_str().into(),
+                    reason,
+                },
+            );
+        }
+        for ident in identities() {
+            lex.written
+                .entry(ident.id.as_str().into())
+                .or_default()
+                .extend(ident.spellings.iter().map(|s| s.as_str().into()));
+            if !ident.kind.is_single_word() {
+                continue;
+            }
+            let reason = Reason::Name(ident.origin);
+            for s in ident.spellings.iter().filter(|s| names::is_hangul_word(s)) {
+                let known = entries_of(s);
+                // A name ko-dic lacks (or has as no noun) is a word of its
+                // own, costed as ko-dic's names are; one ko-dic has keeps
+                // ko-dic's analysis (so Southern text reads as before) and
+                // is the name where ko-dic reads it as a proper noun (조선
+                // the country, not 조선 shipbuilding), or, lacking one, as
+                // the common noun (남한).
+                lex.whole
+                    .insert(s.as_str().into(), (ident.id.as_str().into(), reason));
+                if !known.iter().any(|e| e.4.starts_with('N')) {
+                    let (left_id, right_id, cost, class, batchim) = proper_noun(ident.kind, s);
+                    let tf = if batchim { "T" } else { "F" };
+                    lex.insert(
+                        s,
+                        Entry {
+                            left_id,
+                            right_id,
+                            cost,
+                            base: None,
+                            features: format!("NNP,{class},{tf},{s},*,*,*,*").into(),
+                            term: ident.id.as_str().into(),
+                            reason,
+                        },
+                    );
+                } else if *s != ident.id {
+                    // The proper-noun reading is the name (조선 the country,
+                    // not 조선 shipbuilding); a word ko-dic has only as a
+                    // common noun (남한) is the name too.
+                    let tag = if known.iter().any(|e| e.4 == "NNP") {
+                        "NNP"
+                    } else {
+                        "NNG"
+                    };
+                    for e in known.iter().filter(|e| e.4 == tag) {
+                        lex.aliases.insert(e.0, (ident.id.as_str().into(), reason));
+                    }
+                }
+            }
+        }
+        lex
+    }
+
+    /// The trie node of `surface`, made if missing.
+    fn node(&mut self, surface: &str) -> u32 {
+        let mut node = 0u32;
+        for c in surface.chars() {
+            node = match self.trie.get(&(node, c)) {
+                Some(&n) => n,
+                None => {
+                    let n = self.ends.len() as u32;
+                    self.ends.push(Vec::new());
+                    self.northern.push(false);
+                    self.trie.insert((node, c), n);
+                    n
+                }
+            };
+        }
+        node
+    }
+
+    fn insert(&mut self, surface: &str, entry: Entry) {
+        let node = self.node(surface);
+        // A later entry for the same surface replaces an earlier one (the
+        // user's table comes last).
+        let i = self.entries.len() as u32;
+        self.entries.push(entry);
+        self.ends[node as usize] = vec![i];
+    }
+
+    /// Calls `f(length in chars, entry index)` for every entry that is a
+    /// prefix of `chars`; returns the length of the shortest Northern word
+    /// of the initial-sound rule that is one (0 if none).
+    #[inline]
+    pub fn prefixes(&self, chars: &[char], mut f: impl FnMut(usize, u32)) -> usize {
+        let mut node = 0u32;
+        let mut northern = 0;
+        for (k, &c) in chars.iter().enumerate() {
+            match self.trie.get(&(node, c)) {
+                Some(&n) => node = n,
+                None => break,
+            }
+            if northern == 0 && self.northern[node as usize] {
+                northern = k + 1;
+            }
+            for &i in &self.ends[node as usize] {
+                f(k + 1, i);
+            }
+        }
+        northern
+    }
+
+    pub fn entry(&self, i: u32) -> &Entry {
+        &self.entries[i as usize]
+    }
+
+    /// The form a mecab-ko-dic word is indexed as, when it is a Northern
+    /// spelling or a name's.
+    pub fn alias(&self, word_id: u32) -> Option<(&str, Reason)> {
+        self.aliases.get(&word_id).map(|(t, r)| (&**t, *r))
+    }
+
+    /// How a term may be written in a text: itself, the spellings that
+    /// are indexed as it (a name's, a Northern word's), and its Northern
+    /// spellings by the initial-sound rule. For finding a term literally
+    /// (the snippet's region); lower-cased.
+    pub fn written_forms(&self, term: &str) -> Vec<String> {
+        let mut out = vec![term.to_string()];
+        if let Some(v) = self.written.get(term) {
+            out.extend(v.iter().flat_map(|s| [s.to_string(), s.to_lowercase()]));
+        }
+        out.extend(northern::northern_candidates(term));
+        out
+    }
+
+    /// The name a whole text spells, if it is one name's one-word spelling.
+    pub fn whole_name(&self, text: &str) -> Option<(&str, Reason)> {
+        self.whole.get(text).map(|(t, r)| (&**t, *r))
+    }
+
+    /// Number of lattice entries and of aliases.
+    pub fn len(&self) -> (usize, usize) {
+        (self.entries.len(), self.aliases.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.aliases.is_empty()
+    }
+}
