@@ -467,9 +467,9 @@ impl Lattice {
         // North writes 버스련쇄폭발 as one) a respelt reading costs more, so
         // that 차례의 stays 차례 + 의, not 차 + 예의; never after a digit
         // (3년전 is 3 + 년 + 전, not 연전).
-        let word_start = begin == 0 || !self.chars[begin - 1].is_alphanumeric();
-        let after_digit = begin > 0 && self.chars[begin - 1].is_numeric();
-        if northern > 0 && !after_digit {
+        let before = begin.checked_sub(1).map(|i| self.chars[i]);
+        if northern > 0 && !before.is_some_and(char::is_numeric) {
+            let word_start = !before.is_some_and(char::is_alphanumeric);
             let extra = if word_start { 0 } else { INSIDE_WORD_COST };
             let first = super::northern::initial_sound_char(self.chars[begin]);
             if let Some(first) = first {

@@ -78,6 +78,9 @@ pub struct Lexicon {
     ends: Vec<Vec<u32>>,
     /// Nodes that end a Northern word of the initial-sound rule.
     northern: Vec<bool>,
+    /// The first characters of every surface (a bit per BMP code point),
+    /// so that most positions of a text cost one bit test.
+    first: Vec<u64>,
     aliases: FxHashMap<u32, (Box<str>, Reason)>,
     /// One-word Hangul spellings of names: a text that is nothing else (a
     /// query) is the name, whatever the lattice makes of it at the end of
@@ -142,6 +145,7 @@ impl Lexicon {
         let mut lex = Lexicon {
             ends: vec![Vec::new()],
             northern: vec![false],
+            first: vec![0; 1024],
             ..Lexicon::default()
         };
         // mecab-ko-dic's entries for a surface, with their first tag.
@@ -274,6 +278,9 @@ impl Lexicon {
 
     /// The trie node of `surface`, made if missing.
     fn node(&mut self, surface: &str) -> u32 {
+        if let Some(c) = surface.chars().next().filter(|c| (*c as u32) < 0x10000) {
+            self.first[c as usize / 64] |= 1 << (c as u32 % 64);
+        }
         let mut node = 0u32;
         for c in surface.chars() {
             node = match self.trie.get(&(node, c)) {
@@ -304,6 +311,15 @@ impl Lexicon {
     /// of the initial-sound rule that is one (0 if none).
     #[inline]
     pub fn prefixes(&self, chars: &[char], mut f: impl FnMut(usize, u32)) -> usize {
+        match chars.first() {
+            Some(&c) if (c as u32) < 0x10000 => {
+                if self.first[c as usize / 64] & (1 << (c as u32 % 64)) == 0 {
+                    return 0;
+                }
+            }
+            Some(_) => {}
+            None => return 0,
+        }
         let mut node = 0u32;
         let mut northern = 0;
         for (k, &c) in chars.iter().enumerate() {

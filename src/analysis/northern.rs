@@ -399,6 +399,20 @@ mod tests {
         assert_eq!(f, ["Noun", "普通", "*", "a, b", "x"]);
     }
 
+    /// The committed table is what `kors dict import-northern` derives
+    /// from NK-HanDic, byte for byte (CI downloads the wheel; see .ci/run).
+    #[test]
+    #[ignore = "needs KORS_NKHANDIC_DIR, the unpacked nkhandic==26.10.17 wheel's nkhandic/dicdir (CI sets it)"]
+    fn the_table_is_reproduced_from_nk_handic() {
+        let dir = std::env::var_os("KORS_NKHANDIC_DIR").expect("KORS_NKHANDIC_DIR");
+        let pairs = import(std::path::Path::new(&dir)).expect("NK-HanDic reads");
+        let text = to_tsv(&pairs, "NK-HanDic 26.10.17 (PyPI nkhandic)");
+        assert!(
+            text == TABLE,
+            "northern.tsv differs from its derivation: rerun `kors dict import-northern`"
+        );
+    }
+
     #[test]
     fn the_shipped_table_parses_whole() {
         let rows = TABLE.lines().filter(|l| !l.starts_with('#')).count();
