@@ -11,7 +11,8 @@ use std::time::Duration;
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kors::index::ingest::{self, IngestOptions};
+use kors::index::ingest::IngestOptions;
+use kors::index::rebuild::rebuild;
 use kors::index::KorsIndex;
 use kors::search::query::{self, parse_day};
 use kors::search::{self as ks, Filters, SearchRequest};
@@ -48,7 +49,7 @@ fn search_bench(c: &mut Criterion) {
         progress: false,
         ..IngestOptions::default()
     };
-    ingest::rebuild(&dir, &inputs, &opts).unwrap();
+    rebuild(&dir, &inputs, &opts).unwrap();
     let idx = KorsIndex::open(&dir).unwrap();
     let reader = idx.reader().unwrap();
     let searcher = reader.searcher();

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use kors::error::{Error, Exit};
-use kors::index::{self, ingest, stats, KorsIndex};
+use kors::index::report::Summary;
+use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::search::{self, output};
 
 use crate::config::{Config, Task};
@@ -22,17 +23,18 @@ pub fn run(cfg: Config) -> Result<Exit> {
             dry_run,
         } => {
             let summary = if dry_run {
-                ingest::dry_run(&inputs, io::stdout().lock())?
+                let mut out = io::stdout().lock();
+                index::dry_run::dry_run(&inputs, |p| write!(out, "{p}"))?
             } else {
                 on_sigint(options.interrupt.clone())?;
                 if rebuild {
-                    ingest::rebuild(&dir, &inputs, &options)?
+                    rebuild::rebuild(&dir, &inputs, &options)?
                 } else {
                     // Reads the index (the hashes of what it holds) first.
                     index::check::guard(&dir, || ingest::add(&dir, &inputs, &options))?
                 }
             };
-            report_ingest(&summary, json, dry_run)
+            report_ingest(&summary, json)
         }
         Task::Search {
             request,
@@ -163,24 +165,13 @@ fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
     .context("installing the Ctrl-C handler")
 }
 
-fn report_ingest(s: &ingest::Summary, json: bool, dry_run: bool) -> Result<Exit> {
-    let mut err = io::stderr().lock();
-    for r in &s.rejections {
-        writeln!(err, "kors: rejected: {}", r.message)?;
-    }
+fn report_ingest(s: &Summary, json: bool) -> Result<Exit> {
+    ingest_notes(s)?;
     let mut out = io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string(s)?)?;
-    } else if dry_run {
-        writeln!(
-            out,
-            "dry run: {} documents, {} passages, {} rejected; nothing written",
-            s.added, s.passages, s.rejected
-        )?;
     } else {
-        let mut quiet = s.clone();
-        quiet.rejections.clear();
-        quiet.write_human(&mut out)?;
+        s.write_human(&mut out)?;
     }
     Ok(if s.interrupted {
         Exit::Interrupted
@@ -201,17 +192,29 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
         dir.display(),
         corpus.display()
     );
-    let s = ingest::rebuild(
+    let s = rebuild::rebuild(
         dir,
         &[corpus.to_path_buf()],
         &ingest::IngestOptions::default(),
     )?;
-    for r in &s.rejections {
-        eprintln!("kors: rejected: {}", r.message);
+    ingest_notes(&s)?;
+    s.write_human(io::stderr().lock())?;
+    Ok(())
+}
+
+/// A load's notes on stderr: an abandoned rebuild, then each rejection.
+fn ingest_notes(s: &Summary) -> Result<()> {
+    let mut err = io::stderr().lock();
+    if let Some(why) = s.kept_old_index {
+        writeln!(
+            err,
+            "kors: {why}; the old index at {} is unchanged",
+            s.index.display()
+        )?;
     }
-    let mut quiet = s.clone();
-    quiet.rejections.clear();
-    quiet.write_human(io::stderr().lock())?;
+    for r in &s.rejections {
+        writeln!(err, "kors: rejected: {r}")?;
+    }
     Ok(())
 }
 

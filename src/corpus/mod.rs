@@ -170,6 +170,20 @@ impl fmt::Display for Rejection {
     }
 }
 
+impl serde::Serialize for Rejection {
+    /// Its parts, and the whole as `message` (`path:line: field: reason`).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rejection", 5)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("field", &self.field)?;
+        st.serialize_field("reason", &self.reason)?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
+    }
+}
+
 impl std::error::Error for Rejection {}
 
 /// Clean the raw text, detect languages and split into passages.

@@ -1,14 +1,19 @@
 //! The tantivy schema, the index on disk and the ingestion pipeline.
 //!
 //! An index directory holds tantivy's files plus `kors.json` ([`meta`]).
-//! One tantivy document per passage ([`schema`]); documents are identified by
-//! their corpus id, and re-adding a document replaces all its passages
-//! ([`ingest`]).
+//! One tantivy document per passage ([`schema`], filled by [`document`]);
+//! documents are identified by their corpus id, and re-adding a document
+//! replaces all its passages ([`ingest`]). `kors index` builds beside the
+//! index and swaps ([`rebuild`]); every load reports a [`report::Summary`].
 
 pub mod check;
+pub mod document;
+pub mod dry_run;
 pub mod ingest;
 pub mod lock;
 pub mod meta;
+pub mod rebuild;
+pub mod report;
 pub mod schema;
 pub mod stats;
 

@@ -147,7 +147,7 @@ impl Stats {
         writeln!(
             w,
             "size       {} in {} segment(s){}",
-            super::ingest::human_bytes(self.size_bytes),
+            super::report::human_bytes(self.size_bytes),
             self.segments,
             if self.deleted_passages > 0 {
                 format!(
