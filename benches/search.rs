@@ -11,10 +11,11 @@ use std::time::Duration;
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use kors::corpus::date::parse_day;
 use kors::index::ingest::IngestOptions;
 use kors::index::rebuild::rebuild;
 use kors::index::KorsIndex;
-use kors::search::query::{self, parse_day};
+use kors::search::query;
 use kors::search::{self as ks, Filters, SearchRequest};
 
 fn request(q: &str, filters: Filters) -> SearchRequest {

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use anyhow::Result;
 use kors::analysis::AnalyzerKind;
 use kors::bench::BenchOptions;
+use kors::corpus::date::parse_day;
 use kors::error::Error;
 use kors::eval::QueryMode;
 use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::search::output::Format;
-use kors::search::query::parse_day;
 use kors::search::{Filters, SearchRequest};
 
 use crate::cli::{

@@ -24,6 +24,7 @@
 //! [`clean::MAX_DROPPED_LISTED`] lines.
 
 pub mod clean;
+pub mod date;
 pub mod frontmatter;
 pub mod lang;
 pub mod passage;
@@ -423,7 +424,7 @@ mod tests {
 
         #[test]
         fn dates_never_panic(s in "[0-9T:+Z. -]{0,40}") {
-            let _ = read::parse_date(&s);
+            let _ = date::parse_date(&s);
         }
     }
 

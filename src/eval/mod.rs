@@ -16,20 +16,19 @@
 
 pub mod korquad;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::error::Error;
-use crate::index::schema::name;
 use crate::index::KorsIndex;
+use crate::search::group::best_per_document;
 use crate::search::query::{self, Filters};
 
 /// Depth of the document ranking (the deepest cut-off, Recall@100).
@@ -290,7 +289,8 @@ pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
 }
 
 /// Document ids for `text`, best first, at most `depth`: passages grouped
-/// by document, each document at its best passage's score.
+/// by document, each document at its best passage's score (as `kors search
+/// --group` shows them).
 pub fn rank_documents(
     idx: &KorsIndex,
     searcher: &Searcher,
@@ -302,46 +302,10 @@ pub fn rank_documents(
         QueryMode::Terms => terms_query(idx, text),
         QueryMode::Syntax => query::build(idx, text, &Filters::default())?.query,
     };
-    if depth == 0 {
-        return Ok(Vec::new());
-    }
-    let total = searcher.num_docs() as usize;
-    // Fetch passages until `depth` distinct documents are found or the
-    // matches run out: most documents have few passages. Documents of equal
-    // score are ordered by id, so that figures do not depend on the order in
-    // which parallel ingest happened to add passages.
-    let mut fetch = (depth * 4).max(64);
-    loop {
-        let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let exhausted = top.len() < fetch || fetch >= total;
-        let lowest = top.last().map(|(s, _)| *s);
-        let mut seen = HashSet::new();
-        let mut docs: Vec<(f32, String)> = Vec::new();
-        let mut id = String::new();
-        for (score, addr) in top {
-            let col = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .str(name::DOC)?
-                .context("index has no doc id column")?;
-            id.clear();
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                col.ord_to_str(ord, &mut id)?;
-            }
-            if seen.insert(id.clone()) {
-                docs.push((score, id.clone()));
-            }
-        }
-        docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        // Done when the depth-th document scores above everything not yet
-        // fetched (a tie there could hide a document with a smaller id).
-        let settled = docs.len() >= depth && lowest.is_some_and(|l| docs[depth - 1].0 > l);
-        if settled || exhausted {
-            docs.truncate(depth);
-            return Ok(docs.into_iter().map(|(_, id)| id).collect());
-        }
-        fetch = (fetch * 4).min(total.max(1));
-    }
+    Ok(best_per_document(searcher, &*query, depth)?
+        .into_iter()
+        .map(|b| b.doc_id)
+        .collect())
 }
 
 /// Checks that the query file and the qrels agree enough to be worth

@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 
+use super::doc_ids::DocIds;
 use super::document::to_tantivy;
 use super::report::Summary;
 use super::KorsIndex;
@@ -107,24 +108,16 @@ pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summa
 pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
     let reader = idx.reader()?;
     let searcher = reader.searcher();
+    let ids = DocIds::of(&searcher)?;
     let mut map = HashMap::new();
     let mut buf = String::new();
-    for seg in searcher.segment_readers() {
-        let ff = seg.fast_fields();
-        let Some(ids) = ff.str(super::schema::name::DOC)? else {
-            continue;
-        };
-        let hashes = ff.u64(super::schema::name::HASH)?;
-        let alive = seg.alive_bitset();
-        for d in 0..seg.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(d)) {
-                continue;
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let hashes = seg.fast_fields().u64(super::schema::name::HASH)?;
+        for d in seg.doc_ids_alive() {
+            let Some(h) = hashes.first(d) else { continue };
+            if ids.get(DocAddress::new(ord as u32, d), &mut buf)? {
+                map.insert(buf.clone(), h);
             }
-            let (Some(ord), Some(h)) = (ids.term_ords(d).next(), hashes.first(d)) else {
-                continue;
-            };
-            ids.ord_to_str(ord, &mut buf)?;
-            map.insert(buf.clone(), h);
         }
     }
     Ok(map)

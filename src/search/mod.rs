@@ -4,11 +4,10 @@
 //! [`Hit`]s (BM25 over passage text and title, see [`query`]); [`output`]
 //! prints them for a terminal, as plain text or as JSON Lines.
 
+pub mod group;
 pub mod output;
 pub mod query;
 pub mod snippet;
-
-use std::collections::HashSet;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -129,7 +128,10 @@ pub fn rank(
     let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
         Vec::new()
     } else if req.group {
-        grouped(searcher, &*parsed.query, want)?
+        group::best_per_document(searcher, &*parsed.query, want)?
+            .into_iter()
+            .map(|b| (b.score, b.addr))
+            .collect()
     } else {
         searcher
             .search(
@@ -149,45 +151,6 @@ pub fn rank(
     } else {
         ranked
     })
-}
-
-/// The best passage of each document, best first, at least `want` of them
-/// if there are that many documents matching.
-fn grouped(
-    searcher: &Searcher,
-    query: &dyn tantivy::query::Query,
-    want: usize,
-) -> Result<Vec<(f32, DocAddress)>> {
-    let total = searcher.num_docs() as usize;
-    let mut fetch = (want * 4).max(32);
-    loop {
-        let top = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let exhausted = top.len() < fetch || fetch >= total;
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut id = String::new();
-        for (score, addr) in top {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let col = seg
-                .fast_fields()
-                .str(crate::index::schema::name::DOC)?
-                .context("index has no doc id column")?;
-            id.clear();
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                col.ord_to_str(ord, &mut id)?;
-            }
-            if seen.insert(id.clone()) {
-                out.push((score, addr));
-                if out.len() == want {
-                    return Ok(out);
-                }
-            }
-        }
-        if exhausted {
-            return Ok(out);
-        }
-        fetch = (fetch * 4).min(total.max(1));
-    }
 }
 
 /// The explanation as JSON, with field numbers replaced by field names.

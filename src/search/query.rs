@@ -574,23 +574,6 @@ fn explain_parse_error(input: &str, e: QueryParserError) -> String {
     }
 }
 
-/// Parses a `YYYY-MM-DD` day.
-pub fn parse_day(s: &str) -> std::result::Result<Date, String> {
-    let bad = || format!("`{s}` is not a date of the form YYYY-MM-DD");
-    let mut it = s.trim().splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let y: i32 = y.parse().map_err(|_| bad())?;
-    let m: u8 = m.parse().map_err(|_| bad())?;
-    let d: u8 = d.parse().map_err(|_| bad())?;
-    let month = tantivy::time::Month::try_from(m).map_err(|_| bad())?;
-    Date::from_calendar_date(y, month, d).map_err(|_| bad())
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -607,7 +590,6 @@ mod tests {
         assert_eq!(p("\"big wolf\"~1"), "\"big wolf\"~1");
     }
 
-    use super::parse_day;
     use super::*;
 
     fn terms_of(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<String> {
@@ -666,13 +648,5 @@ mod tests {
             super::escape_regex("kcna (kcna.kp)"),
             "kcna \\(kcna\\.kp\\)"
         );
-    }
-
-    #[test]
-    fn days() {
-        assert_eq!(parse_day("2024-02-29").unwrap().to_string(), "2024-02-29");
-        assert!(parse_day("2023-02-29").is_err());
-        assert!(parse_day("2024-2-1").is_err());
-        assert!(parse_day("yesterday").is_err());
     }
 }
