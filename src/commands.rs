@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use kors::error::{Error, Exit};
 use kors::index::report::Summary;
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
+use kors::measure::queries::{self, QuerySet};
+use kors::measure::{bench, eval};
 use kors::search::{self, output};
 
 use crate::config::{Config, Task};
@@ -96,7 +98,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
             eval(&queries, &qrels, &indexes, max_queries, mode, json)
         }
         Task::ImportKorquad { input, out } => {
-            let s = kors::eval::korquad::import(&input, &out)?;
+            let s = kors::measure::korquad::import(&input, &out)?;
             writeln!(
                 io::stdout().lock(),
                 "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
@@ -115,19 +117,19 @@ pub fn run(cfg: Config) -> Result<Exit> {
             json,
         } => {
             let sets = if queries.is_empty() {
-                kors::bench::shipped_sets()
+                QuerySet::shipped()
             } else {
                 queries
                     .iter()
-                    .map(|q| kors::bench::read_set(q))
+                    .map(|q| QuerySet::read(q))
                     .collect::<Result<_>>()?
             };
-            let report = kors::bench::run(&KorsIndex::open(&dir)?, &sets, &options)?;
+            let report = bench::run(&KorsIndex::open(&dir)?, &sets, &options)?;
             let mut out = io::stdout().lock();
             if json {
                 writeln!(out, "{}", serde_json::to_string(&report)?)?;
             } else {
-                kors::bench::write_human(&report, &mut out)?;
+                bench::write_human(&report, &mut out)?;
             }
             Ok(Exit::Ok)
         }
@@ -253,26 +255,26 @@ fn eval(
     qrels: &std::path::Path,
     indexes: &[std::path::PathBuf],
     max_queries: Option<usize>,
-    mode: kors::eval::QueryMode,
+    mode: eval::QueryMode,
     json: bool,
 ) -> Result<Exit> {
-    let mut qs = kors::eval::read_queries(queries)?;
+    let mut qs = queries::read(queries)?;
     if let Some(n) = max_queries {
         qs.truncate(n);
     }
-    let judgments = kors::eval::read_qrels(qrels)?;
-    kors::eval::check_inputs(&qs, &judgments)?;
+    let judgments = eval::read_qrels(qrels)?;
+    eval::check_inputs(&qs, &judgments)?;
     let mut reports = Vec::new();
     for dir in indexes {
         let idx = KorsIndex::open(dir)?;
-        reports.push(kors::eval::evaluate(&idx, &qs, &judgments, mode)?);
+        reports.push(eval::evaluate(&idx, &qs, &judgments, mode)?);
     }
     let mut out = io::stdout().lock();
     if json {
         let v = serde_json::json!({ "runs": reports });
         writeln!(out, "{}", serde_json::to_string(&v)?)?;
     } else {
-        kors::eval::write_table(&reports, &mut out)?;
+        eval::write_table(&reports, &mut out)?;
     }
     Ok(Exit::Ok)
 }

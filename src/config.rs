@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use kors::analysis::AnalyzerKind;
-use kors::bench::BenchOptions;
 use kors::corpus::date::parse_day;
 use kors::error::Error;
-use kors::eval::QueryMode;
 use kors::index::ingest::{IngestOptions, Tokenize};
+use kors::measure::bench::BenchOptions;
+use kors::measure::eval::QueryMode;
 use kors::search::output::Format;
 use kors::search::{Filters, SearchRequest};
 

@@ -1,6 +1,6 @@
 //! `kors eval`: ranking quality against relevance judgments.
 //!
-//! Inputs: a query file (`qid<TAB>query`, one a line) and TREC qrels
+//! Inputs: a query file ([`super::queries`]) and TREC qrels
 //! (`qid iter docid rel`). Documents are ranked, not passages: the
 //! passages a query matches are grouped by document id and each document
 //! scores as its best passage (as `kors search --group` does). Metrics, per
@@ -14,8 +14,6 @@
 //! for Lucene baselines; `syntax` parses the query as `kors search` does
 //! (where a word that analyzes to several terms becomes a phrase).
 
-pub mod korquad;
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,6 +24,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use super::queries;
 use crate::error::Error;
 use crate::index::KorsIndex;
 use crate::search::group::best_per_document;
@@ -33,15 +32,6 @@ use crate::search::query::{self, Filters};
 
 /// Depth of the document ranking (the deepest cut-off, Recall@100).
 pub const DEPTH: usize = 100;
-
-/// One query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalQuery {
-    /// Query id (as in the qrels).
-    pub id: String,
-    /// Query text.
-    pub text: String,
-}
 
 /// Judgments: query id → document id → relevance grade.
 pub type Qrels = HashMap<String, HashMap<String, u32>>;
@@ -55,32 +45,6 @@ pub enum QueryMode {
     Terms,
     /// `kors search`'s query parser.
     Syntax,
-}
-
-/// Reads `qid<TAB>query` lines (blank lines and `#` comments skipped). A
-/// line without a tab is a query whose id is its 1-based line number.
-pub fn read_queries(path: &Path) -> Result<Vec<EvalQuery>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(parse_queries(&text))
-}
-
-/// [`read_queries`] on text.
-pub fn parse_queries(text: &str) -> Vec<EvalQuery> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(i, l)| match l.split_once('\t') {
-            Some((id, q)) => EvalQuery {
-                id: id.trim().to_string(),
-                text: q.trim().to_string(),
-            },
-            None => EvalQuery {
-                id: (i + 1).to_string(),
-                text: l.trim().to_string(),
-            },
-        })
-        .collect()
 }
 
 /// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
@@ -210,7 +174,7 @@ pub struct Report {
 /// Evaluates `queries` against `qrels` on `idx`.
 pub fn evaluate(
     idx: &KorsIndex,
-    queries: &[EvalQuery],
+    queries: &[queries::Query],
     qrels: &Qrels,
     mode: QueryMode,
 ) -> Result<Report> {
@@ -310,7 +274,7 @@ pub fn rank_documents(
 
 /// Checks that the query file and the qrels agree enough to be worth
 /// running: some query must have judgments.
-pub fn check_inputs(queries: &[EvalQuery], qrels: &Qrels) -> Result<()> {
+pub fn check_inputs(queries: &[queries::Query], qrels: &Qrels) -> Result<()> {
     if queries.is_empty() {
         return Err(Error::Usage("the query file holds no query".into()).into());
     }
@@ -355,6 +319,7 @@ pub fn write_table(reports: &[Report], mut w: impl std::io::Write) -> std::io::R
 
 #[cfg(test)]
 mod tests {
+    use super::super::queries::parse as parse_queries;
     use super::*;
 
     #[test]

@@ -10,72 +10,17 @@
 //! over the whole set (starting at different queries) and QPS is all
 //! samples over the wall-clock time.
 
-use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use tantivy::collector::TopDocs;
 
-use crate::eval::{self, QueryMode};
+use super::eval::{self, QueryMode};
+use super::queries::QuerySet;
 use crate::index::KorsIndex;
 use crate::search::{self, query, Filters, SearchRequest};
-
-/// A named list of queries.
-#[derive(Debug, Clone)]
-pub struct QuerySet {
-    /// Name (the file stem).
-    pub name: String,
-    /// Queries, one per line of the file.
-    pub queries: Vec<String>,
-}
-
-/// Query sets shipped in `benches/queries/` (compiled in).
-pub fn shipped_sets() -> Vec<QuerySet> {
-    [
-        (
-            "ko-topical",
-            include_str!("../benches/queries/ko-topical.txt"),
-        ),
-        (
-            "en-topical",
-            include_str!("../benches/queries/en-topical.txt"),
-        ),
-        (
-            "korquad-200",
-            include_str!("../benches/queries/korquad-200.txt"),
-        ),
-    ]
-    .into_iter()
-    .map(|(name, text)| QuerySet {
-        name: name.to_string(),
-        queries: parse_set(text),
-    })
-    .collect()
-}
-
-/// Queries of a file: one a line; blank lines and `#` comments skipped; a
-/// line `id<TAB>query` (as `kors eval` reads) keeps the query.
-pub fn parse_set(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split_once('\t').map_or(l, |(_, q)| q).trim().to_string())
-        .collect()
-}
-
-/// Reads a query set from `path`.
-pub fn read_set(path: &Path) -> Result<QuerySet> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(QuerySet {
-        name: path.file_stem().map_or_else(
-            || path.display().to_string(),
-            |s| s.to_string_lossy().into(),
-        ),
-        queries: parse_set(&text),
-    })
-}
 
 /// How to run a benchmark.
 #[derive(Debug, Clone, Serialize)]
@@ -342,12 +287,5 @@ mod tests {
         assert_eq!(percentile_us(&v, 50.0), 50.0);
         assert_eq!(percentile_us(&v, 99.0), 99.0);
         assert_eq!(percentile_us(&[7000], 99.0), 7.0);
-    }
-
-    #[test]
-    fn shipped_sets_are_not_empty() {
-        for s in shipped_sets() {
-            assert!(s.queries.len() >= 30, "{}", s.name);
-        }
     }
 }
