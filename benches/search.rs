@@ -94,7 +94,7 @@ fn search_bench(c: &mut Criterion) {
             })
         });
         group.bench_function(format!("{name}/snippets"), |b| {
-            b.iter(|| ks::search_in(&idx, &searcher, req).unwrap().len())
+            b.iter(|| ks::search_in(&idx, &searcher, req).unwrap().hits.len())
         });
     }
     group.finish();

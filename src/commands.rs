@@ -1,4 +1,5 @@
-//! Runs each subcommand of a resolved [`Config`] and reports what it did.
+//! Runs each subcommand of a resolved [`Config`] and prints what it found:
+//! every report through [`emit`], notes on stderr, the report on stdout.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -6,11 +7,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use kors::error::{Error, Exit};
-use kors::index::report::Summary;
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::measure::queries::{self, QuerySet};
 use kors::measure::{bench, eval};
-use kors::search::{self, output};
+use kors::report::{Format, Report};
+use kors::search;
 
 use crate::config::{Config, Task};
 
@@ -21,7 +22,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
             rebuild,
             inputs,
             options,
-            json,
+            format,
             dry_run,
         } => {
             let summary = if dry_run {
@@ -36,7 +37,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                     index::check::guard(&dir, || ingest::add(&dir, &inputs, &options))?
                 }
             };
-            report_ingest(&summary, json)
+            emit(&summary, format)
         }
         Task::Search {
             request,
@@ -46,42 +47,19 @@ pub fn run(cfg: Config) -> Result<Exit> {
             if !index::exists(&dir) {
                 first_run(&dir, &corpus)?;
             }
-            let hits = index::check::guard(&dir, || {
-                let idx = KorsIndex::open(&dir)?;
-                if let Some(w) =
-                    search::query::build(&idx, &request.query, &request.filters)?.warning
-                {
-                    eprintln!("kors: warning: {w}");
-                }
-                search::search(&idx, &request)
-            })?;
-            output::write_hits(&hits, format, io::stdout().lock())?;
-            Ok(if hits.is_empty() {
-                Exit::NoMatch
-            } else {
-                Exit::Ok
-            })
+            let results =
+                index::check::guard(&dir, || search::search(&KorsIndex::open(&dir)?, &request))?;
+            emit(&results, format)
         }
-        Task::Stats { json } => {
+        Task::Stats { format } => {
             let s = index::check::guard(&dir, || stats::compute(&KorsIndex::open(&dir)?))?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&s)?)?;
-            } else {
-                s.write_human(&mut out)?;
-            }
-            Ok(Exit::Ok)
+            emit(&s, format)
         }
-        Task::Check { json } => {
+        Task::Check { format } => {
             let report = index::check::check(&dir)?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
-            } else {
-                report.write_human(&mut out)?;
-            }
+            let exit = emit(&report, format)?;
             report.into_result()?;
-            Ok(Exit::Ok)
+            Ok(exit)
         }
         Task::Analyze { text, json, mecab } => analyze(text, json, mecab),
         Task::Eval {
@@ -90,12 +68,22 @@ pub fn run(cfg: Config) -> Result<Exit> {
             mut indexes,
             max_queries,
             mode,
-            json,
+            format,
         } => {
             if indexes.is_empty() {
                 indexes.push(dir);
             }
-            eval(&queries, &qrels, &indexes, max_queries, mode, json)
+            let mut qs = queries::read(&queries)?;
+            if let Some(n) = max_queries {
+                qs.truncate(n);
+            }
+            let judgments = eval::read_qrels(&qrels)?;
+            eval::check_inputs(&qs, &judgments)?;
+            let runs = indexes
+                .iter()
+                .map(|dir| eval::evaluate(&KorsIndex::open(dir)?, &qs, &judgments, mode))
+                .collect::<Result<_>>()?;
+            emit(&eval::Runs { runs }, format)
         }
         Task::ImportKorquad { input, out } => {
             let s = kors::measure::korquad::import(&input, &out)?;
@@ -114,7 +102,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
         Task::Bench {
             queries,
             options,
-            json,
+            format,
         } => {
             let sets = if queries.is_empty() {
                 QuerySet::shipped()
@@ -124,14 +112,10 @@ pub fn run(cfg: Config) -> Result<Exit> {
                     .map(|q| QuerySet::read(q))
                     .collect::<Result<_>>()?
             };
-            let report = bench::run(&KorsIndex::open(&dir)?, &sets, &options)?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
-            } else {
-                bench::write_human(&report, &mut out)?;
-            }
-            Ok(Exit::Ok)
+            emit(
+                &bench::run(&KorsIndex::open(&dir)?, &sets, &options)?,
+                format,
+            )
         }
         Task::ImportMecab { dir, out } => {
             let s = mecab_dic::import(&dir, &out, &mecab_dic::ImportOptions::default())
@@ -167,21 +151,22 @@ fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
     .context("installing the Ctrl-C handler")
 }
 
-fn report_ingest(s: &Summary, json: bool) -> Result<Exit> {
-    ingest_notes(s)?;
-    let mut out = io::stdout().lock();
-    if json {
-        writeln!(out, "{}", serde_json::to_string(s)?)?;
-    } else {
-        s.write_human(&mut out)?;
+/// Prints a report: its notes on stderr, then the report on stdout in
+/// `format`; returns the exit code it calls for.
+fn emit(report: &impl Report, format: Format) -> Result<Exit> {
+    write_report(report, format, &mut io::stdout().lock())?;
+    Ok(report.exit())
+}
+
+fn write_report(report: &impl Report, format: Format, out: &mut dyn Write) -> Result<()> {
+    {
+        let mut err = io::stderr().lock();
+        for note in report.notes() {
+            writeln!(err, "kors: {note}")?;
+        }
     }
-    Ok(if s.interrupted {
-        Exit::Interrupted
-    } else if s.rejected > 0 {
-        Exit::Rejected
-    } else {
-        Exit::Ok
-    })
+    report.write(format, out)?;
+    Ok(())
 }
 
 /// No index yet: build it from the corpus, saying so on stderr.
@@ -199,24 +184,7 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
         &[corpus.to_path_buf()],
         &ingest::IngestOptions::default(),
     )?;
-    ingest_notes(&s)?;
-    s.write_human(io::stderr().lock())?;
-    Ok(())
-}
-
-/// A load's notes on stderr: an abandoned rebuild, then each rejection.
-fn ingest_notes(s: &Summary) -> Result<()> {
-    let mut err = io::stderr().lock();
-    if let Some(why) = s.kept_old_index {
-        writeln!(
-            err,
-            "kors: {why}; the old index at {} is unchanged",
-            s.index.display()
-        )?;
-    }
-    for r in &s.rejections {
-        writeln!(err, "kors: rejected: {r}")?;
-    }
+    write_report(&s, Format::Plain, &mut io::stderr().lock())?;
     Ok(())
 }
 
@@ -245,36 +213,6 @@ fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
         for r in &reports {
             writeln!(out, "{r}")?;
         }
-    }
-    Ok(Exit::Ok)
-}
-
-/// `kors eval`: one run per index, side by side.
-fn eval(
-    queries: &std::path::Path,
-    qrels: &std::path::Path,
-    indexes: &[std::path::PathBuf],
-    max_queries: Option<usize>,
-    mode: eval::QueryMode,
-    json: bool,
-) -> Result<Exit> {
-    let mut qs = queries::read(queries)?;
-    if let Some(n) = max_queries {
-        qs.truncate(n);
-    }
-    let judgments = eval::read_qrels(qrels)?;
-    eval::check_inputs(&qs, &judgments)?;
-    let mut reports = Vec::new();
-    for dir in indexes {
-        let idx = KorsIndex::open(dir)?;
-        reports.push(eval::evaluate(&idx, &qs, &judgments, mode)?);
-    }
-    let mut out = io::stdout().lock();
-    if json {
-        let v = serde_json::json!({ "runs": reports });
-        writeln!(out, "{}", serde_json::to_string(&v)?)?;
-    } else {
-        eval::write_table(&reports, &mut out)?;
     }
     Ok(Exit::Ok)
 }

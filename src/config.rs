@@ -13,7 +13,7 @@ use kors::error::Error;
 use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
-use kors::search::output::Format;
+use kors::report::Format;
 use kors::search::{Filters, SearchRequest};
 
 use crate::cli::{
@@ -41,8 +41,8 @@ pub enum Task {
         inputs: Vec<PathBuf>,
         /// Options.
         options: IngestOptions,
-        /// JSON summary.
-        json: bool,
+        /// How to print the summary.
+        format: Format,
         /// Only print what would be indexed.
         dry_run: bool,
     },
@@ -57,13 +57,13 @@ pub enum Task {
     },
     /// `kors stats`.
     Stats {
-        /// JSON output.
-        json: bool,
+        /// How to print the statistics.
+        format: Format,
     },
     /// `kors check`.
     Check {
-        /// JSON output.
-        json: bool,
+        /// How to print the report.
+        format: Format,
     },
     /// `kors analyze`.
     Analyze {
@@ -93,8 +93,8 @@ pub enum Task {
         max_queries: Option<usize>,
         /// How queries are run.
         mode: QueryMode,
-        /// JSON output.
-        json: bool,
+        /// How to print the runs.
+        format: Format,
     },
     /// `kors eval import-korquad`.
     ImportKorquad {
@@ -109,8 +109,8 @@ pub enum Task {
         queries: Vec<PathBuf>,
         /// Options.
         options: BenchOptions,
-        /// JSON output.
-        json: bool,
+        /// How to print the report.
+        format: Format,
     },
 }
 
@@ -135,8 +135,12 @@ impl Config {
             }
             Command::Add(a) => ingest(false, a.paths, a.flags),
             Command::Search(a) => search(a)?,
-            Command::Stats(a) => Task::Stats { json: a.json },
-            Command::Check(a) => Task::Check { json: a.json },
+            Command::Stats(a) => Task::Stats {
+                format: json_or_plain(a.json),
+            },
+            Command::Check(a) => Task::Check {
+                format: json_or_plain(a.json),
+            },
             Command::Analyze(a) => Task::Analyze {
                 text: a.text,
                 json: a.json,
@@ -157,7 +161,7 @@ impl Config {
                         EvalMode::Terms => QueryMode::Terms,
                         EvalMode::Syntax => QueryMode::Syntax,
                     },
-                    json: a.json,
+                    format: json_or_plain(a.json),
                 },
             },
             Command::Bench(a) => Task::Bench {
@@ -173,7 +177,7 @@ impl Config {
                         EvalMode::Syntax => QueryMode::Syntax,
                     },
                 },
-                json: a.json,
+                format: json_or_plain(a.json),
             },
         };
         Ok(Config { index_dir, task })
@@ -199,8 +203,17 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
             interrupt: Arc::new(AtomicBool::new(false)),
             analyzer: AnalyzerKind::Morph,
         },
-        json: f.json,
+        format: json_or_plain(f.json),
         dry_run: f.dry_run,
+    }
+}
+
+/// `--json`, or plain text for a person.
+fn json_or_plain(json: bool) -> Format {
+    if json {
+        Format::Json
+    } else {
+        Format::Plain
     }
 }
 

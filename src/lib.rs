@@ -10,4 +10,5 @@ pub mod corpus;
 pub mod error;
 pub mod index;
 pub mod measure;
+pub mod report;
 pub mod search;

@@ -7,7 +7,7 @@
 //! need, and names each one that is missing, truncated or altered; last it
 //! opens a reader over the whole index, as a search would.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -47,8 +47,23 @@ impl Report {
         self.damaged.is_empty()
     }
 
-    /// Human report: one line per damaged file, then a verdict.
-    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+    /// `Err(Error::Damaged)` naming the damaged files, if any.
+    pub fn into_result(self) -> Result<Report> {
+        if self.ok() {
+            return Ok(self);
+        }
+        let files: Vec<&str> = self.damaged.iter().map(|d| d.file.as_str()).collect();
+        Err(Error::Damaged {
+            dir: self.index.clone(),
+            what: format!("{} damaged file(s): {}", files.len(), files.join(", ")),
+        }
+        .into())
+    }
+}
+
+impl crate::report::Report for Report {
+    /// One line per damaged file, then a verdict.
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
         for d in &self.damaged {
             writeln!(w, "damaged: {}: {}", d.file, d.reason)?;
         }
@@ -64,19 +79,6 @@ impl Report {
                 format!("{} damaged", self.damaged.len())
             }
         )
-    }
-
-    /// `Err(Error::Damaged)` naming the damaged files, if any.
-    pub fn into_result(self) -> Result<Report> {
-        if self.ok() {
-            return Ok(self);
-        }
-        let files: Vec<&str> = self.damaged.iter().map(|d| d.file.as_str()).collect();
-        Err(Error::Damaged {
-            dir: self.index.clone(),
-            what: format!("{} damaged file(s): {}", files.len(), files.join(", ")),
-        }
-        .into())
     }
 }
 

@@ -2,12 +2,15 @@
 //! time, rate), and the size and rate formats that `kors stats` shares.
 
 use std::fmt;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
 
 use super::ingest::Tokenize;
 use crate::corpus::Rejection;
+use crate::error::Exit;
+use crate::report::Report;
 
 /// What an ingestion did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -69,9 +72,9 @@ fn is_some<T, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_bool(v.is_some())
 }
 
-impl Summary {
-    /// The one-line summary for a person (rejections are notes, apart).
-    pub fn write_human(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+impl Report for Summary {
+    /// One line; the rejections are notes, apart.
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
         if self.dry_run {
             return writeln!(
                 w,
@@ -95,6 +98,31 @@ impl Summary {
         )
     }
 
+    /// An abandoned rebuild, then each rejection.
+    fn notes(&self) -> Vec<String> {
+        let kept = self.kept_old_index.map(|why| {
+            format!(
+                "{why}; the old index at {} is unchanged",
+                self.index.display()
+            )
+        });
+        kept.into_iter()
+            .chain(self.rejections.iter().map(|r| format!("rejected: {r}")))
+            .collect()
+    }
+
+    fn exit(&self) -> Exit {
+        if self.interrupted {
+            Exit::Interrupted
+        } else if self.rejected > 0 {
+            Exit::Rejected
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+impl Summary {
     /// Sets the wall-clock time, and the rate from it.
     pub fn set_seconds(&mut self, seconds: f64) {
         self.seconds = seconds;

@@ -1,7 +1,7 @@
 //! `kors stats`: what an index holds, from its fast fields.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -11,6 +11,7 @@ use tantivy::DocAddress;
 use super::doc_ids::{first_str, DocIds};
 use super::schema::name;
 use super::{meta::KorsMeta, KorsIndex};
+use crate::report::Report;
 
 /// Statistics of an index.
 #[derive(Debug, Clone, Serialize)]
@@ -115,9 +116,8 @@ fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
-impl Stats {
-    /// Human-readable report.
-    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+impl Report for Stats {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
         let list = |m: &BTreeMap<String, u64>| {
             m.iter()
                 .map(|(k, v)| format!("{} {v}", if k.is_empty() { "(none)" } else { k }))

@@ -10,6 +10,7 @@
 //! over the whole set (starting at different queries) and QPS is all
 //! samples over the wall-clock time.
 
+use std::io::{self, Write};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -20,6 +21,7 @@ use tantivy::collector::TopDocs;
 use super::eval::{self, QueryMode};
 use super::queries::QuerySet;
 use crate::index::KorsIndex;
+use crate::report::Report;
 use crate::search::{self, query, Filters, SearchRequest};
 
 /// How to run a benchmark.
@@ -122,7 +124,7 @@ fn run_one(
         )?;
         Ok(top.len())
     } else if opts.snippets {
-        Ok(search::search_in(idx, searcher, &req)?.len())
+        Ok(search::search_in(idx, searcher, &req)?.hits.len())
     } else {
         let parsed = query::build(idx, &req.query, &req.filters)?;
         Ok(search::rank(searcher, &parsed, &req)?.len())
@@ -241,40 +243,50 @@ fn summarize(
     }
 }
 
-/// Writes the report for a terminal.
-pub fn write_human(r: &BenchReport, mut w: impl std::io::Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "{} ({} analyzer, {} passages): top {}, {}snippets, {} thread(s), {} warm-up + {} timed rounds",
-        r.index.display(),
-        r.analyzer,
-        r.passages,
-        r.options.limit,
-        if r.options.snippets { "" } else { "no " },
-        r.options.threads,
-        r.options.warmup,
-        r.options.iterations
-    )?;
-    writeln!(
-        w,
-        "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
-        "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
-    )?;
-    for s in &r.sets {
+impl Report for BenchReport {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
+        let r = self;
         writeln!(
             w,
-            "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
-            s.name, s.queries, s.p50_us, s.p90_us, s.p95_us, s.p99_us, s.max_us, s.mean_us, s.qps
+            "{} ({} analyzer, {} passages): top {}, {}snippets, {} thread(s), {} warm-up + {} timed rounds",
+            r.index.display(),
+            r.analyzer,
+            r.passages,
+            r.options.limit,
+            if r.options.snippets { "" } else { "no " },
+            r.options.threads,
+            r.options.warmup,
+            r.options.iterations
         )?;
-        if s.errors > 0 {
+        writeln!(
+            w,
+            "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
+            "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
+        )?;
+        for s in &r.sets {
             writeln!(
                 w,
-                "  ({} queries could not be parsed and were left out)",
-                s.errors
+                "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
+                s.name,
+                s.queries,
+                s.p50_us,
+                s.p90_us,
+                s.p95_us,
+                s.p99_us,
+                s.max_us,
+                s.mean_us,
+                s.qps
             )?;
+            if s.errors > 0 {
+                writeln!(
+                    w,
+                    "  ({} queries could not be parsed and were left out)",
+                    s.errors
+                )?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

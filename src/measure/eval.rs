@@ -287,34 +287,43 @@ pub fn check_inputs(queries: &[queries::Query], qrels: &Qrels) -> Result<()> {
     Ok(())
 }
 
-/// Writes reports as a table, one line per index.
-pub fn write_table(reports: &[Report], mut w: impl std::io::Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "{:<28} {:<10} {:<6} {:>7} {:>7} {:>7} {:>9} {:>9}",
-        "index", "analyzer", "mode", "queries", "nDCG@10", "MRR@10", "Recall@10", "Recall@100"
-    )?;
-    for r in reports {
+/// Evaluation runs side by side, one per index (`{"runs": […]}` in JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct Runs {
+    /// One run per index, in the order given.
+    pub runs: Vec<Report>,
+}
+
+impl crate::report::Report for Runs {
+    /// A table, one line per index.
+    fn write_human(&self, w: &mut dyn std::io::Write, _color: bool) -> std::io::Result<()> {
         writeln!(
             w,
-            "{:<28} {:<10} {:<6} {:>7} {:>7.4} {:>7.4} {:>9.4} {:>9.4}",
-            r.index.display().to_string(),
-            r.analyzer,
-            match r.mode {
-                QueryMode::Terms => "terms",
-                QueryMode::Syntax => "syntax",
-            },
-            r.queries,
-            r.overall.ndcg_10,
-            r.overall.mrr_10,
-            r.overall.recall_10,
-            r.overall.recall_100
+            "{:<28} {:<10} {:<6} {:>7} {:>7} {:>7} {:>9} {:>9}",
+            "index", "analyzer", "mode", "queries", "nDCG@10", "MRR@10", "Recall@10", "Recall@100"
         )?;
-        if r.errors > 0 {
-            writeln!(w, "  ({} queries could not be parsed)", r.errors)?;
+        for r in &self.runs {
+            writeln!(
+                w,
+                "{:<28} {:<10} {:<6} {:>7} {:>7.4} {:>7.4} {:>9.4} {:>9.4}",
+                r.index.display().to_string(),
+                r.analyzer,
+                match r.mode {
+                    QueryMode::Terms => "terms",
+                    QueryMode::Syntax => "syntax",
+                },
+                r.queries,
+                r.overall.ndcg_10,
+                r.overall.mrr_10,
+                r.overall.recall_10,
+                r.overall.recall_100
+            )?;
+            if r.errors > 0 {
+                writeln!(w, "  ({} queries could not be parsed)", r.errors)?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

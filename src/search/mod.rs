@@ -1,8 +1,9 @@
 //! Queries, ranking and snippets.
 //!
-//! [`search`] runs a [`SearchRequest`] against an index and returns ranked
-//! [`Hit`]s (BM25 over passage text and title, see [`query`]); [`output`]
-//! prints them for a terminal, as plain text or as JSON Lines.
+//! [`search`] runs a [`SearchRequest`] against an index and returns
+//! [`Results`]: ranked [`Hit`]s (BM25 over passage text and title, see
+//! [`query`]) and the query's warning; [`output`] prints them for a
+//! terminal, as plain text or as JSON Lines.
 
 pub mod group;
 pub mod output;
@@ -83,15 +84,25 @@ pub struct Hit {
     pub snippet_marks: Vec<std::ops::Range<usize>>,
 }
 
+/// What a search found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Set when the query's syntax could not be used and its words were
+    /// searched instead.
+    pub warning: Option<String>,
+}
+
 /// Runs `req` on `idx`.
-pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
+pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
     let reader = idx.reader()?;
     search_in(idx, &reader.searcher(), req)
 }
 
 /// [`search`] with a searcher the caller keeps (`kors bench` opens the
 /// index once and runs many queries through this).
-pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Vec<Hit>> {
+pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Results> {
     let parsed = query::build(idx, &req.query, &req.filters)?;
     let ranked = rank(searcher, &parsed, req)?;
     let mut hits = Vec::with_capacity(ranked.len());
@@ -114,7 +125,10 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         }
         hits.push(hit);
     }
-    Ok(hits)
+    Ok(Results {
+        hits,
+        warning: parsed.warning,
+    })
 }
 
 /// The ranked passages of a parsed request (score, address), after
