@@ -10,16 +10,13 @@ use anyhow::Result;
 use kors::analysis::AnalyzerKind;
 use kors::corpus::date::parse_day;
 use kors::error::Error;
-use kors::index::ingest::{IngestOptions, Tokenize};
+use kors::index::ingest::IngestOptions;
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
 use kors::report::Format;
 use kors::search::{Filters, SearchRequest};
 
-use crate::cli::{
-    self, AnalyzeFormat, AnalyzerChoice, ColorChoice, Command, DictCommand, Opts, TokenizeIn,
-};
-use crate::cli::{EvalCommand, EvalMode};
+use crate::cli::{self, AnalyzeFormat, ColorChoice, Command, DictCommand, EvalCommand, Opts};
 
 /// Everything a run needs.
 #[derive(Debug)]
@@ -121,19 +118,9 @@ impl Config {
             .index
             .unwrap_or_else(|| PathBuf::from(kors::index::DEFAULT_DIR));
         let task = match opts.command {
-            Command::Index(a) => {
-                let mut task = ingest(true, a.paths, a.flags);
-                if let Task::Ingest { options, .. } = &mut task {
-                    options.analyzer = match a.analyzer {
-                        AnalyzerChoice::Morph => AnalyzerKind::Morph,
-                        AnalyzerChoice::MorphFast => AnalyzerKind::MorphFast,
-                        AnalyzerChoice::Bigram => AnalyzerKind::Bigram,
-                        AnalyzerChoice::Whitespace => AnalyzerKind::Whitespace,
-                    };
-                }
-                task
-            }
-            Command::Add(a) => ingest(false, a.paths, a.flags),
+            Command::Index(a) => ingest(true, a.paths, a.flags, a.analyzer.into()),
+            // An index that `add` creates gets the default analyzer.
+            Command::Add(a) => ingest(false, a.paths, a.flags, AnalyzerKind::default()),
             Command::Search(a) => search(a)?,
             Command::Stats(a) => Task::Stats {
                 format: json_or_plain(a.json),
@@ -157,10 +144,7 @@ impl Config {
                     qrels: a.qrels.unwrap_or_default(),
                     indexes: a.indexes,
                     max_queries: a.max_queries,
-                    mode: match a.mode {
-                        EvalMode::Terms => QueryMode::Terms,
-                        EvalMode::Syntax => QueryMode::Syntax,
-                    },
+                    mode: a.mode.into(),
                     format: json_or_plain(a.json),
                 },
             },
@@ -172,10 +156,7 @@ impl Config {
                     limit: a.limit,
                     snippets: a.snippets,
                     threads: a.threads as usize,
-                    mode: match a.mode {
-                        EvalMode::Terms => QueryMode::Terms,
-                        EvalMode::Syntax => QueryMode::Syntax,
-                    },
+                    mode: a.mode.into(),
                 },
                 format: json_or_plain(a.json),
             },
@@ -184,9 +165,14 @@ impl Config {
     }
 }
 
-fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task {
+fn ingest(
+    rebuild: bool,
+    mut inputs: Vec<PathBuf>,
+    f: cli::IngestFlags,
+    analyzer: AnalyzerKind,
+) -> Task {
     if inputs.is_empty() {
-        inputs.push(PathBuf::from("corpus"));
+        inputs.push(PathBuf::from(kors::corpus::DEFAULT_DIR));
     }
     Task::Ingest {
         rebuild,
@@ -195,13 +181,10 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
             memory_mb: f.memory_mb as usize,
             commit_every: f.commit_every.map(|n| n as usize),
             commit_interval: std::time::Duration::from_secs(f.commit_secs),
-            tokenize: match f.tokenize_in {
-                TokenizeIn::Tantivy => Tokenize::Tantivy,
-                TokenizeIn::Rayon => Tokenize::Rayon,
-            },
+            tokenize: f.tokenize_in.into(),
             progress: !f.no_progress && !f.json,
             interrupt: Arc::new(AtomicBool::new(false)),
-            analyzer: AnalyzerKind::Morph,
+            analyzer,
         },
         format: json_or_plain(f.json),
         dry_run: f.dry_run,

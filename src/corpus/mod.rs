@@ -37,6 +37,10 @@ use std::path::PathBuf;
 pub use clean::{CleanOutput, Dropped};
 pub use read::{discover, discover_all, read, Discovery, Reader, SourceFile, SourceKind};
 
+/// Default corpus directory (relative to the working directory): what
+/// `kors index` reads without paths, and a first `kors search` indexes.
+pub const DEFAULT_DIR: &str = "corpus";
+
 /// Bumped whenever cleaning or passage splitting changes, so that
 /// [`Document::content_hash`] changes and stored documents are re-indexed.
 pub const PIPELINE_VERSION: u32 = 1;

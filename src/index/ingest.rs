@@ -41,10 +41,11 @@ use crate::analysis;
 use crate::corpus::{self, Rejection};
 
 /// Where passage text is tokenized.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tokenize {
     /// In tantivy's indexing threads (plain text handed to the writer).
+    #[default]
     Tantivy,
     /// In the rayon workers, handing `PreTokenizedString`s to the writer.
     Rayon,
@@ -56,7 +57,7 @@ pub struct IngestOptions {
     /// Writer memory budget in MiB.
     pub memory_mb: usize,
     /// Commit at least this often (and at the end).
-    pub commit_interval: std::time::Duration,
+    pub commit_interval: Duration,
     /// Also commit after this many documents.
     pub commit_every: Option<usize>,
     /// Where to tokenize.
@@ -69,16 +70,23 @@ pub struct IngestOptions {
     pub analyzer: analysis::AnalyzerKind,
 }
 
+impl IngestOptions {
+    /// Default writer memory budget, MiB.
+    pub const DEFAULT_MEMORY_MB: usize = 128;
+    /// Default commit interval, seconds.
+    pub const DEFAULT_COMMIT_SECS: u64 = 30;
+}
+
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
-            memory_mb: 128,
-            commit_interval: std::time::Duration::from_secs(30),
+            memory_mb: Self::DEFAULT_MEMORY_MB,
+            commit_interval: Duration::from_secs(Self::DEFAULT_COMMIT_SECS),
             commit_every: None,
-            tokenize: Tokenize::Tantivy,
+            tokenize: Tokenize::default(),
             progress: true,
             interrupt: Arc::new(AtomicBool::new(false)),
-            analyzer: analysis::AnalyzerKind::Morph,
+            analyzer: analysis::AnalyzerKind::default(),
         }
     }
 }
@@ -97,7 +105,7 @@ enum Outcome {
 
 /// Adds `inputs` to the index in `dir`, creating it if there is none.
 pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
-    let (idx, _created) = KorsIndex::open_or_create_with(dir, opts.analyzer)?;
+    let idx = KorsIndex::open_or_create(dir, opts.analyzer)?;
     let known = indexed_hashes(&idx)?;
     let mut summary = ingest(&idx, inputs, known, opts)?;
     summary.index = dir.to_path_buf();

@@ -66,13 +66,8 @@ impl KorsMeta {
     }
 }
 
-/// Writes the current meta (morph analyzer) into `dir`.
-pub fn write(dir: &Path) -> Result<()> {
-    write_for(dir, analysis::AnalyzerKind::Morph)
-}
-
 /// Writes the meta of an index analyzed by `kind` into `dir`.
-pub fn write_for(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
+pub fn write(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
     let path = dir.join(FILE_NAME);
     let json = serde_json::to_string_pretty(&KorsMeta::for_analyzer(kind))?;
     fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))

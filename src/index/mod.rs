@@ -71,23 +71,19 @@ impl KorsIndex {
             .with_context(|| format!("creating index directory {}", dir.display()))?;
         // kors.json first: a reader that sees meta.json (what `exists` looks
         // for) must find kors.json complete beside it.
-        meta::write_for(dir, kind)?;
-        let index = Index::create_in_dir(dir, schema::build_with(kind))
+        meta::write(dir, kind)?;
+        let index = Index::create_in_dir(dir, schema::build(kind))
             .with_context(|| format!("creating an index in {}", dir.display()))?;
         Self::wrap(dir, index, kind)
     }
 
-    /// Opens the index in `dir`, or creates one if there is none.
-    pub fn open_or_create(dir: &Path) -> Result<(KorsIndex, bool)> {
-        Self::open_or_create_with(dir, AnalyzerKind::Morph)
-    }
-
-    /// [`KorsIndex::open_or_create`]; `kind` is used only when creating.
-    pub fn open_or_create_with(dir: &Path, kind: AnalyzerKind) -> Result<(KorsIndex, bool)> {
+    /// Opens the index in `dir`, or creates one analysed by `kind` if there
+    /// is none.
+    pub fn open_or_create(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
         if exists(dir) {
-            Ok((Self::open(dir)?, false))
+            Self::open(dir)
         } else {
-            Ok((Self::create_with(dir, kind)?, true))
+            Self::create_with(dir, kind)
         }
     }
 

@@ -75,7 +75,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     } else {
         // Written again now that the writer is gone (belt and braces: the
         // index must never be swapped in without its version record).
-        super::meta::write_for(&tmp, opts.analyzer)?;
+        super::meta::write(&tmp, opts.analyzer)?;
         // An index created at `dir` meanwhile (by `kors add`) may have a
         // writer: replacing it under that writer would lose its work.
         let _new_lock = match (&_old_lock, exists(dir)) {

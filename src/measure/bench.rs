@@ -43,16 +43,21 @@ pub struct BenchOptions {
     pub mode: QueryMode,
 }
 
+impl BenchOptions {
+    /// The defaults (`kors bench`'s flags take theirs from here).
+    pub const DEFAULT: BenchOptions = BenchOptions {
+        warmup: 3,
+        iterations: 10,
+        limit: 10,
+        snippets: false,
+        threads: 1,
+        mode: QueryMode::Syntax,
+    };
+}
+
 impl Default for BenchOptions {
     fn default() -> Self {
-        BenchOptions {
-            warmup: 3,
-            iterations: 10,
-            limit: 10,
-            snippets: false,
-            threads: 1,
-            mode: QueryMode::Syntax,
-        }
+        Self::DEFAULT
     }
 }
 

@@ -19,8 +19,6 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use crate::index::KorsIndex;
 pub use query::Filters;
 
-/// Default number of hits.
-pub const DEFAULT_LIMIT: usize = 10;
 /// Approximate length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
 

@@ -120,8 +120,6 @@ impl HighlightSpec {
 pub struct Parsed {
     /// Query to run.
     pub query: Box<dyn Query>,
-    /// The user's query alone.
-    pub user: Box<dyn Query>,
     /// What to highlight in the `text` field.
     pub highlight: HighlightSpec,
     /// Set when the query's syntax could not be used and its words were
@@ -267,13 +265,12 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         filter(Box::new(RangeQuery::new(lower, upper)));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
-        user.box_clone()
+        user
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
     Ok(Parsed {
         query,
-        user,
         highlight,
         warning,
     })
