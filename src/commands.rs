@@ -82,7 +82,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
             let runs = indexes
                 .iter()
                 .map(|dir| eval::evaluate(&KorsIndex::open(dir)?, &qs, &judgments, mode))
-                .collect::<Result<_>>()?;
+                .collect::<kors::error::Result<_>>()?;
             emit(&eval::Runs { runs }, format)
         }
         Task::ImportKorquad { input, out } => {
@@ -110,7 +110,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                 queries
                     .iter()
                     .map(|q| QuerySet::read(q))
-                    .collect::<Result<_>>()?
+                    .collect::<kors::error::Result<_>>()?
             };
             emit(
                 &bench::run(&KorsIndex::open(&dir)?, &sets, &options)?,

@@ -2,7 +2,7 @@
 //! (no stored document is decoded): for grouping hits by document, for the
 //! hashes of what an index holds, for `kors stats`.
 
-use anyhow::Result;
+use crate::error::Result;
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Searcher};
 

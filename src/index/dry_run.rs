@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
+use crate::error::Result;
 
 use super::document::OptStr;
 use super::report::Summary;

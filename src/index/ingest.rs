@@ -28,7 +28,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Error, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
@@ -281,9 +281,9 @@ pub(super) fn ingest(
 /// joining it, which `prepare_commit` does first. Nothing is committed: a
 /// prepared commit that succeeds anyway is aborted, as the batch may hold a
 /// document in part.
-fn writer_failure(writer: &mut IndexWriter<TantivyDocument>, e: anyhow::Error) -> anyhow::Error {
+fn writer_failure(writer: &mut IndexWriter<TantivyDocument>, e: Error) -> Error {
     match writer.prepare_commit() {
-        Err(cause) => anyhow::Error::new(cause).context("writing the index"),
+        Err(cause) => Error::failed("writing the index", cause),
         Ok(prepared) => {
             let _ = prepared.abort();
             e

@@ -20,11 +20,11 @@ pub mod stats;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use tantivy::Index;
 
 pub use crate::analysis::AnalyzerKind;
-use crate::error::Error;
+use crate::error::{Error, IoContext};
 pub use schema::Fields;
 
 /// Default index directory (relative to the working directory).
@@ -51,7 +51,7 @@ impl KorsIndex {
     /// Opens the index in `dir`, refusing one of another version.
     pub fn open(dir: &Path) -> Result<KorsIndex> {
         if !exists(dir) {
-            return Err(Error::NoIndex(dir.to_path_buf()).into());
+            return Err(Error::NoIndex(dir.to_path_buf()));
         }
         let kind = meta::check(dir)?.kind().unwrap_or_default();
         let index = Index::open_in_dir(dir)
@@ -67,8 +67,7 @@ impl KorsIndex {
 
     /// [`KorsIndex::create`] with `kind` analyzing text and titles.
     pub fn create_with(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating index directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).at("creating index directory", dir)?;
         // kors.json first: a reader that sees meta.json (what `exists` looks
         // for) must find kors.json complete beside it.
         meta::write(dir, kind)?;

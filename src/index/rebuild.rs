@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use crate::error::{Context, Error, IoContext, Result};
 use tantivy::IndexWriter;
 
 use super::ingest::{self, IngestOptions};
@@ -26,10 +26,10 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         _ => PathBuf::from("."),
     };
     if dir.exists() && !exists(dir) && std::fs::read_dir(dir)?.next().is_some() {
-        bail!(
+        return Err(Error::Usage(format!(
             "refusing to replace {}: it is not empty and holds no index",
             dir.display()
-        );
+        )));
     }
     // A writer busy on the old index would lose its work when the new one is
     // swapped in: hold its lock (or fail at once) until then.
@@ -38,7 +38,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     } else {
         None
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    std::fs::create_dir_all(&parent).at("creating", &parent)?;
     remove_stale_siblings(&parent, &name);
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     if tmp.exists() {
@@ -150,23 +150,25 @@ fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<()> {
     if dir.exists() {
         if exchange(tmp, dir).is_ok() {
             // `tmp` now holds the old index.
-            return std::fs::remove_dir_all(tmp)
-                .with_context(|| format!("removing the old index {}", tmp.display()));
+            return std::fs::remove_dir_all(tmp).at("removing the old index", tmp);
         }
         // No atomic exchange here (old kernel, other file system): two
         // renames, with a short window where `dir` is missing.
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(dir, &old)
-            .with_context(|| format!("moving the old index {} aside", dir.display()))?;
+        std::fs::rename(dir, &old).map_err(|e| {
+            Error::io(
+                format!("moving the old index {} aside", dir.display()),
+                dir,
+                e,
+            )
+        })?;
         if let Err(e) = std::fs::rename(tmp, dir) {
             let _ = std::fs::rename(&old, dir);
-            return Err(e).with_context(|| format!("moving the new index to {}", dir.display()));
+            return Err(e).at("moving the new index to", dir);
         }
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("removing the old index {}", old.display()))?;
+        std::fs::remove_dir_all(&old).at("removing the old index", &old)?;
     } else {
-        std::fs::rename(tmp, dir)
-            .with_context(|| format!("moving the new index to {}", dir.display()))?;
+        std::fs::rename(tmp, dir).at("moving the new index to", dir)?;
     }
     Ok(())
 }

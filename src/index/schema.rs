@@ -4,7 +4,7 @@
 //! `lang:`, `source:`, `author:`, `doc:`, `tag:`), so they are short and
 //! stable; changing any of this bumps [`SCHEMA_VERSION`].
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, STORED, STRING,

@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 use std::time::Instant;
 
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 use tantivy::collector::TopDocs;

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -49,13 +49,16 @@ pub enum QueryMode {
 
 /// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
 pub fn read_qrels(path: &Path) -> Result<Qrels> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    parse_qrels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(path).at("reading", path)?;
+    parse_qrels(&text).map_err(|(line, reason)| Error::BadLine {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    })
 }
 
-/// [`read_qrels`] on text.
-pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, String> {
+/// [`read_qrels`] on text; an error is a 1-based line and what is wrong.
+pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, (usize, String)> {
     let mut qrels: Qrels = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -63,16 +66,15 @@ pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, String> {
             continue;
         }
         let [qid, _iter, doc, rel] = f[..] else {
-            return Err(format!(
-                "line {}: expected `qid iter docid rel`, got {} fields",
+            return Err((
                 i + 1,
-                f.len()
+                format!("expected `qid iter docid rel`, got {} fields", f.len()),
             ));
         };
         // Negative grades (some collections use -1 for spam) count as 0.
         let rel: i64 = rel
             .parse()
-            .map_err(|_| format!("line {}: relevance {rel:?} is not an integer", i + 1))?;
+            .map_err(|_| (i + 1, format!("relevance {rel:?} is not an integer")))?;
         qrels
             .entry(qid.to_string())
             .or_default()
@@ -192,7 +194,7 @@ pub fn evaluate(
         }
         let (ranked, error) = match rank_documents(idx, &searcher, &q.text, mode, DEPTH) {
             Ok(r) => (r, None),
-            Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+            Err(e) => (Vec::new(), Some(e.chain())),
         };
         per_query.push(QueryReport {
             qid: q.id.clone(),
@@ -276,13 +278,12 @@ pub fn rank_documents(
 /// running: some query must have judgments.
 pub fn check_inputs(queries: &[queries::Query], qrels: &Qrels) -> Result<()> {
     if queries.is_empty() {
-        return Err(Error::Usage("the query file holds no query".into()).into());
+        return Err(Error::Usage("the query file holds no query".into()));
     }
     if !queries.iter().any(|q| qrels.contains_key(&q.id)) {
         return Err(Error::Usage(
             "no query id of the query file appears in the qrels (is it `qid<TAB>query`?)".into(),
-        )
-        .into());
+        ));
     }
     Ok(())
 }

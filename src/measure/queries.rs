@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 
 /// One query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +18,7 @@ pub struct Query {
 
 /// Reads a query file.
 pub fn read(path: &Path) -> Result<Vec<Query>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).at("reading", path)?;
     Ok(parse(&text))
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::Result;
+use crate::error::Result;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher};

@@ -10,7 +10,7 @@ pub mod output;
 pub mod query;
 pub mod snippet;
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;

@@ -9,7 +9,7 @@
 
 use std::ops::Bound;
 
-use anyhow::Result;
+use crate::error::Result;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, RegexQuery, TermQuery,
@@ -191,7 +191,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     let mut warning = None;
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
-            return Err(Error::Query("the query is empty".into()).into());
+            return Err(Error::Query("the query is empty".into()));
         }
         Box::new(AllQuery)
     } else {
@@ -217,10 +217,10 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
                         ));
                         q
                     }
-                    _ => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+                    _ => return Err(Error::Query(explain_parse_error(&shown(input), e))),
                 }
             }
-            Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+            Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e))),
         }
     };
     let mut terms = 0usize;
@@ -228,8 +228,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     if terms > MAX_QUERY_TERMS {
         return Err(Error::Query(format!(
             "the query has {terms} terms after analysis; the limit is {MAX_QUERY_TERMS}"
-        ))
-        .into());
+        )));
     }
     let highlight = HighlightSpec::of(user.as_ref(), f.text);
 
