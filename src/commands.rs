@@ -85,20 +85,10 @@ pub fn run(cfg: Config) -> Result<Exit> {
                 .collect::<kors::error::Result<_>>()?;
             emit(&eval::Runs { runs }, format)
         }
-        Task::ImportKorquad { input, out } => {
-            let s = kors::measure::korquad::import(&input, &out)?;
-            writeln!(
-                io::stdout().lock(),
-                "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
-                s.articles,
-                s.paragraphs,
-                s.questions,
-                s.docs.display(),
-                s.queries.display(),
-                s.qrels.display()
-            )?;
-            Ok(Exit::Ok)
-        }
+        Task::ImportKorquad { input, out } => emit(
+            &kors::measure::korquad::import(&input, &out)?,
+            Format::Plain,
+        ),
         Task::Bench {
             queries,
             options,

@@ -11,8 +11,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, IoContext, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Context, IoContext, Result};
 
 #[derive(Deserialize)]
 struct File {
@@ -62,6 +63,21 @@ pub struct ImportSummary {
     pub queries: PathBuf,
     /// `qrels.txt`.
     pub qrels: PathBuf,
+}
+
+impl crate::report::Report for ImportSummary {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> std::io::Result<()> {
+        writeln!(
+            w,
+            "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
+            self.articles,
+            self.paragraphs,
+            self.questions,
+            self.docs.display(),
+            self.queries.display(),
+            self.qrels.display()
+        )
+    }
 }
 
 /// Document id of paragraph `p` of article `a` (both 0-based).
