@@ -1,5 +1,5 @@
 //! Ingestion throughput end to end (read, clean, split, analyze, index with
-//! positions and stored text, commit) through `kors::index::ingest::rebuild`
+//! positions and stored text, commit) through `kors::index::rebuild::rebuild`
 //! into a temporary index, on fixed slices of `../shared/corpora`: the first
 //! 4 MB of Korean court decisions and the first 4 MB of English KCNA
 //! stories (whole JSONL lines). Rayon uses every core.
@@ -11,7 +11,8 @@ use std::time::Duration;
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kors::index::ingest::{self, IngestOptions};
+use kors::index::ingest::IngestOptions;
+use kors::index::rebuild::rebuild;
 
 fn ingest_bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
@@ -38,7 +39,7 @@ fn ingest_bench(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(name, |b| {
             b.iter(|| {
-                let s = ingest::rebuild(&index, std::slice::from_ref(&input), &opts).unwrap();
+                let s = rebuild(&index, std::slice::from_ref(&input), &opts).unwrap();
                 assert!(s.added > 0);
                 s.passages
             })

@@ -11,9 +11,11 @@ use std::time::Duration;
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kors::index::ingest::{self, IngestOptions};
+use kors::corpus::date::parse_day;
+use kors::index::ingest::IngestOptions;
+use kors::index::rebuild::rebuild;
 use kors::index::KorsIndex;
-use kors::search::query::{self, parse_day};
+use kors::search::query;
 use kors::search::{self as ks, Filters, SearchRequest};
 
 fn request(q: &str, filters: Filters) -> SearchRequest {
@@ -48,7 +50,7 @@ fn search_bench(c: &mut Criterion) {
         progress: false,
         ..IngestOptions::default()
     };
-    ingest::rebuild(&dir, &inputs, &opts).unwrap();
+    rebuild(&dir, &inputs, &opts).unwrap();
     let idx = KorsIndex::open(&dir).unwrap();
     let reader = idx.reader().unwrap();
     let searcher = reader.searcher();
@@ -92,7 +94,7 @@ fn search_bench(c: &mut Criterion) {
             })
         });
         group.bench_function(format!("{name}/snippets"), |b| {
-            b.iter(|| ks::search_in(&idx, &searcher, req).unwrap().len())
+            b.iter(|| ks::search_in(&idx, &searcher, req).unwrap().hits.len())
         });
     }
     group.finish();

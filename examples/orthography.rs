@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example orthography -- [dev|test] [--json]`
 
-use kors::eval::orthography;
+use kors::measure::orthography;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

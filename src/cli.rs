@@ -4,6 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kors::analysis::AnalyzerKind;
+use kors::index::ingest::{IngestOptions, Tokenize};
+use kors::measure::bench::BenchOptions;
+use kors::measure::eval::QueryMode;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -98,12 +102,12 @@ If there is no index yet, it is built from --corpus first.";
 #[derive(Debug, Args)]
 pub struct IngestFlags {
     /// Writer memory budget in MiB (16–4000)
-    #[arg(long, default_value_t = 128, value_name = "MB",
+    #[arg(long, default_value_t = IngestOptions::DEFAULT_MEMORY_MB as u64, value_name = "MB",
           value_parser = clap::value_parser!(u64).range(16..=4000))]
     pub memory_mb: u64,
     /// Commit at least this often while loading (and at the end): a kill
     /// loses at most this much work, which `kors add` then redoes
-    #[arg(long, default_value_t = 30, value_name = "SECS",
+    #[arg(long, default_value_t = IngestOptions::DEFAULT_COMMIT_SECS, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub commit_secs: u64,
     /// Also commit after every N documents
@@ -120,7 +124,7 @@ pub struct IngestFlags {
     #[arg(long)]
     pub no_progress: bool,
     /// Where passage text is tokenized (for measurements)
-    #[arg(long, value_enum, default_value_t = TokenizeIn::Tantivy, hide = true)]
+    #[arg(long, value_enum, default_value_t = Tokenize::default().into(), hide = true)]
     pub tokenize_in: TokenizeIn,
 }
 
@@ -140,7 +144,7 @@ pub struct IndexArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Analyzer for text and titles, recorded in the index (queries use it too)
-    #[arg(long, value_enum, default_value_t = AnalyzerChoice::Morph, value_name = "NAME")]
+    #[arg(long, value_enum, default_value_t = AnalyzerKind::default().into(), value_name = "NAME")]
     pub analyzer: AnalyzerChoice,
     #[command(flatten)]
     pub flags: IngestFlags,
@@ -224,7 +228,7 @@ pub struct SearchArgs {
     #[arg(
         long,
         env = "KORS_CORPUS",
-        default_value = "corpus",
+        default_value = kors::corpus::DEFAULT_DIR,
         value_name = "DIR"
     )]
     pub corpus: PathBuf,
@@ -314,7 +318,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N")]
     pub max_queries: Option<usize>,
     /// How queries become tantivy queries
-    #[arg(long, value_enum, default_value_t = EvalMode::Terms)]
+    #[arg(long, value_enum, default_value_t = QueryMode::default().into())]
     pub mode: EvalMode,
     /// One JSON object: every run, overall and per query
     #[arg(long)]
@@ -365,27 +369,48 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub queries: Vec<PathBuf>,
     /// Untimed rounds over each set first
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = BenchOptions::DEFAULT.warmup, value_name = "N")]
     pub warmup: usize,
     /// Timed rounds over each set (1–1000000)
-    #[arg(long, default_value_t = 10, value_name = "N",
+    #[arg(long, default_value_t = BenchOptions::DEFAULT.iterations as u64, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub iterations: u64,
     /// Hits per query
-    #[arg(short = 'n', long, default_value_t = 10, value_name = "K")]
+    #[arg(short = 'n', long, default_value_t = BenchOptions::DEFAULT.limit, value_name = "K")]
     pub limit: usize,
     /// Also read the hits and make snippets, as `kors search` prints them
     #[arg(long)]
     pub snippets: bool,
     /// Run queries on this many threads at once (reports throughput)
-    #[arg(long, default_value_t = 1, value_name = "T",
+    #[arg(long, default_value_t = BenchOptions::DEFAULT.threads as u64, value_name = "T",
           value_parser = clap::value_parser!(u64).range(1..=256))]
     pub threads: u64,
     /// syntax: `kors search`'s path; terms: analyzed terms OR-ed, as `kors eval` does
     /// (ranking only, a diagnostic)
-    #[arg(long, value_enum, default_value_t = EvalMode::Syntax)]
+    #[arg(long, value_enum, default_value_t = BenchOptions::DEFAULT.mode.into())]
     pub mode: EvalMode,
     /// One JSON object
     #[arg(long)]
     pub json: bool,
 }
+
+/// `From` both ways between a flag's value enum and the library's enum of
+/// the same variants (clap stays out of the library): each mapping once.
+macro_rules! mirror {
+    ($flag:ident <=> $lib:ident { $($v:ident),+ }) => {
+        impl From<$flag> for $lib {
+            fn from(f: $flag) -> $lib {
+                match f { $($flag::$v => $lib::$v),+ }
+            }
+        }
+        impl From<$lib> for $flag {
+            fn from(l: $lib) -> $flag {
+                match l { $($lib::$v => $flag::$v),+ }
+            }
+        }
+    };
+}
+
+mirror!(AnalyzerChoice <=> AnalyzerKind { Morph, MorphFast, Bigram, Whitespace });
+mirror!(EvalMode <=> QueryMode { Terms, Syntax });
+mirror!(TokenizeIn <=> Tokenize { Tantivy, Rayon });

@@ -1,4 +1,5 @@
-//! Runs each subcommand of a resolved [`Config`] and reports what it did.
+//! Runs each subcommand of a resolved [`Config`] and prints what it found:
+//! every report through [`emit`], notes on stderr, the report on stdout.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -6,8 +7,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use kors::error::{Error, Exit};
-use kors::index::{self, ingest, stats, KorsIndex};
-use kors::search::{self, output};
+use kors::index::{self, ingest, rebuild, stats, KorsIndex};
+use kors::measure::queries::{self, QuerySet};
+use kors::measure::{bench, eval};
+use kors::report::{Format, Report};
+use kors::search;
 
 use crate::config::{Config, Task};
 
@@ -22,21 +26,22 @@ pub fn run(cfg: Config) -> Result<Exit> {
             rebuild,
             inputs,
             options,
-            json,
+            format,
             dry_run,
         } => {
             let summary = if dry_run {
-                ingest::dry_run(&inputs, io::stdout().lock())?
+                let mut out = io::stdout().lock();
+                index::dry_run::dry_run(&inputs, |p| write!(out, "{p}"))?
             } else {
                 on_sigint(options.interrupt.clone())?;
                 if rebuild {
-                    ingest::rebuild(&dir, &inputs, &options)?
+                    rebuild::rebuild(&dir, &inputs, &options)?
                 } else {
                     // Reads the index (the hashes of what it holds) first.
                     index::check::guard(&dir, || ingest::add(&dir, &inputs, &options))?
                 }
             };
-            report_ingest(&summary, json, dry_run)
+            emit(&summary, format)
         }
         Task::Search {
             request,
@@ -46,42 +51,19 @@ pub fn run(cfg: Config) -> Result<Exit> {
             if !index::exists(&dir) {
                 first_run(&dir, &corpus)?;
             }
-            let hits = index::check::guard(&dir, || {
-                let idx = KorsIndex::open(&dir)?;
-                if let Some(w) =
-                    search::query::build(&idx, &request.query, &request.filters)?.warning
-                {
-                    eprintln!("kors: warning: {w}");
-                }
-                search::search(&idx, &request)
-            })?;
-            output::write_hits(&hits, format, io::stdout().lock())?;
-            Ok(if hits.is_empty() {
-                Exit::NoMatch
-            } else {
-                Exit::Ok
-            })
+            let results =
+                index::check::guard(&dir, || search::search(&KorsIndex::open(&dir)?, &request))?;
+            emit(&results, format)
         }
-        Task::Stats { json } => {
+        Task::Stats { format } => {
             let s = index::check::guard(&dir, || stats::compute(&KorsIndex::open(&dir)?))?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&s)?)?;
-            } else {
-                s.write_human(&mut out)?;
-            }
-            Ok(Exit::Ok)
+            emit(&s, format)
         }
-        Task::Check { json } => {
+        Task::Check { format } => {
             let report = index::check::check(&dir)?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
-            } else {
-                report.write_human(&mut out)?;
-            }
+            let exit = emit(&report, format)?;
             report.into_result()?;
-            Ok(Exit::Ok)
+            Ok(exit)
         }
         Task::Analyze { text, json, mecab } => analyze(text, json, mecab),
         Task::Eval {
@@ -90,48 +72,44 @@ pub fn run(cfg: Config) -> Result<Exit> {
             mut indexes,
             max_queries,
             mode,
-            json,
+            format,
         } => {
             if indexes.is_empty() {
                 indexes.push(dir);
             }
-            eval(&queries, &qrels, &indexes, max_queries, mode, json)
+            let mut qs = queries::read(&queries)?;
+            if let Some(n) = max_queries {
+                qs.truncate(n);
+            }
+            let judgments = eval::read_qrels(&qrels)?;
+            eval::check_inputs(&qs, &judgments)?;
+            let runs = indexes
+                .iter()
+                .map(|dir| eval::evaluate(&KorsIndex::open(dir)?, &qs, &judgments, mode))
+                .collect::<kors::error::Result<_>>()?;
+            emit(&eval::Runs { runs }, format)
         }
-        Task::ImportKorquad { input, out } => {
-            let s = kors::eval::korquad::import(&input, &out)?;
-            writeln!(
-                io::stdout().lock(),
-                "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
-                s.articles,
-                s.paragraphs,
-                s.questions,
-                s.docs.display(),
-                s.queries.display(),
-                s.qrels.display()
-            )?;
-            Ok(Exit::Ok)
-        }
+        Task::ImportKorquad { input, out } => emit(
+            &kors::measure::korquad::import(&input, &out)?,
+            Format::Plain,
+        ),
         Task::Bench {
             queries,
             options,
-            json,
+            format,
         } => {
             let sets = if queries.is_empty() {
-                kors::bench::shipped_sets()
+                QuerySet::shipped()
             } else {
                 queries
                     .iter()
-                    .map(|q| kors::bench::read_set(q))
-                    .collect::<Result<_>>()?
+                    .map(|q| QuerySet::read(q))
+                    .collect::<kors::error::Result<_>>()?
             };
-            let report = kors::bench::run(&KorsIndex::open(&dir)?, &sets, &options)?;
-            let mut out = io::stdout().lock();
-            if json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
-            } else {
-                kors::bench::write_human(&report, &mut out)?;
-            }
-            Ok(Exit::Ok)
+            emit(
+                &bench::run(&KorsIndex::open(&dir)?, &sets, &options)?,
+                format,
+            )
         }
         Task::ImportMecab { dir, out } => {
             let s = mecab_dic::import(&dir, &out, &mecab_dic::ImportOptions::default())
@@ -186,32 +164,22 @@ fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
     .context("installing the Ctrl-C handler")
 }
 
-fn report_ingest(s: &ingest::Summary, json: bool, dry_run: bool) -> Result<Exit> {
-    let mut err = io::stderr().lock();
-    for r in &s.rejections {
-        writeln!(err, "kors: rejected: {}", r.message)?;
+/// Prints a report: its notes on stderr, then the report on stdout in
+/// `format`; returns the exit code it calls for.
+fn emit(report: &impl Report, format: Format) -> Result<Exit> {
+    write_report(report, format, &mut io::stdout().lock())?;
+    Ok(report.exit())
+}
+
+fn write_report(report: &impl Report, format: Format, out: &mut dyn Write) -> Result<()> {
+    {
+        let mut err = io::stderr().lock();
+        for note in report.notes() {
+            writeln!(err, "kors: {note}")?;
+        }
     }
-    let mut out = io::stdout().lock();
-    if json {
-        writeln!(out, "{}", serde_json::to_string(s)?)?;
-    } else if dry_run {
-        writeln!(
-            out,
-            "dry run: {} documents, {} passages, {} rejected; nothing written",
-            s.added, s.passages, s.rejected
-        )?;
-    } else {
-        let mut quiet = s.clone();
-        quiet.rejections.clear();
-        quiet.write_human(&mut out)?;
-    }
-    Ok(if s.interrupted {
-        Exit::Interrupted
-    } else if s.rejected > 0 {
-        Exit::Rejected
-    } else {
-        Exit::Ok
-    })
+    report.write(format, out)?;
+    Ok(())
 }
 
 /// No index yet: build it from the corpus, saying so on stderr.
@@ -224,17 +192,12 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
         dir.display(),
         corpus.display()
     );
-    let s = ingest::rebuild(
+    let s = rebuild::rebuild(
         dir,
         &[corpus.to_path_buf()],
         &ingest::IngestOptions::default(),
     )?;
-    for r in &s.rejections {
-        eprintln!("kors: rejected: {}", r.message);
-    }
-    let mut quiet = s.clone();
-    quiet.rejections.clear();
-    quiet.write_human(io::stderr().lock())?;
+    write_report(&s, Format::Plain, &mut io::stderr().lock())?;
     Ok(())
 }
 
@@ -263,36 +226,6 @@ fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
         for r in &reports {
             writeln!(out, "{r}")?;
         }
-    }
-    Ok(Exit::Ok)
-}
-
-/// `kors eval`: one run per index, side by side.
-fn eval(
-    queries: &std::path::Path,
-    qrels: &std::path::Path,
-    indexes: &[std::path::PathBuf],
-    max_queries: Option<usize>,
-    mode: kors::eval::QueryMode,
-    json: bool,
-) -> Result<Exit> {
-    let mut qs = kors::eval::read_queries(queries)?;
-    if let Some(n) = max_queries {
-        qs.truncate(n);
-    }
-    let judgments = kors::eval::read_qrels(qrels)?;
-    kors::eval::check_inputs(&qs, &judgments)?;
-    let mut reports = Vec::new();
-    for dir in indexes {
-        let idx = KorsIndex::open(dir)?;
-        reports.push(kors::eval::evaluate(&idx, &qs, &judgments, mode)?);
-    }
-    let mut out = io::stdout().lock();
-    if json {
-        let v = serde_json::json!({ "runs": reports });
-        writeln!(out, "{}", serde_json::to_string(&v)?)?;
-    } else {
-        kors::eval::write_table(&reports, &mut out)?;
     }
     Ok(Exit::Ok)
 }

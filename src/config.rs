@@ -8,18 +8,15 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use kors::analysis::AnalyzerKind;
-use kors::bench::BenchOptions;
+use kors::corpus::date::parse_day;
 use kors::error::Error;
-use kors::eval::QueryMode;
-use kors::index::ingest::{IngestOptions, Tokenize};
-use kors::search::output::Format;
-use kors::search::query::parse_day;
+use kors::index::ingest::IngestOptions;
+use kors::measure::bench::BenchOptions;
+use kors::measure::eval::QueryMode;
+use kors::report::Format;
 use kors::search::{Filters, SearchRequest};
 
-use crate::cli::{
-    self, AnalyzeFormat, AnalyzerChoice, ColorChoice, Command, DictCommand, Opts, TokenizeIn,
-};
-use crate::cli::{EvalCommand, EvalMode};
+use crate::cli::{self, AnalyzeFormat, ColorChoice, Command, DictCommand, EvalCommand, Opts};
 
 /// Everything a run needs.
 #[derive(Debug)]
@@ -43,8 +40,8 @@ pub enum Task {
         inputs: Vec<PathBuf>,
         /// Options.
         options: IngestOptions,
-        /// JSON summary.
-        json: bool,
+        /// How to print the summary.
+        format: Format,
         /// Only print what would be indexed.
         dry_run: bool,
     },
@@ -59,13 +56,13 @@ pub enum Task {
     },
     /// `kors stats`.
     Stats {
-        /// JSON output.
-        json: bool,
+        /// How to print the statistics.
+        format: Format,
     },
     /// `kors check`.
     Check {
-        /// JSON output.
-        json: bool,
+        /// How to print the report.
+        format: Format,
     },
     /// `kors analyze`.
     Analyze {
@@ -102,8 +99,8 @@ pub enum Task {
         max_queries: Option<usize>,
         /// How queries are run.
         mode: QueryMode,
-        /// JSON output.
-        json: bool,
+        /// How to print the runs.
+        format: Format,
     },
     /// `kors eval import-korquad`.
     ImportKorquad {
@@ -118,8 +115,8 @@ pub enum Task {
         queries: Vec<PathBuf>,
         /// Options.
         options: BenchOptions,
-        /// JSON output.
-        json: bool,
+        /// How to print the report.
+        format: Format,
     },
 }
 
@@ -130,22 +127,16 @@ impl Config {
             .index
             .unwrap_or_else(|| PathBuf::from(kors::index::DEFAULT_DIR));
         let task = match opts.command {
-            Command::Index(a) => {
-                let mut task = ingest(true, a.paths, a.flags);
-                if let Task::Ingest { options, .. } = &mut task {
-                    options.analyzer = match a.analyzer {
-                        AnalyzerChoice::Morph => AnalyzerKind::Morph,
-                        AnalyzerChoice::MorphFast => AnalyzerKind::MorphFast,
-                        AnalyzerChoice::Bigram => AnalyzerKind::Bigram,
-                        AnalyzerChoice::Whitespace => AnalyzerKind::Whitespace,
-                    };
-                }
-                task
-            }
-            Command::Add(a) => ingest(false, a.paths, a.flags),
+            Command::Index(a) => ingest(true, a.paths, a.flags, a.analyzer.into()),
+            // An index that `add` creates gets the default analyzer.
+            Command::Add(a) => ingest(false, a.paths, a.flags, AnalyzerKind::default()),
             Command::Search(a) => search(a)?,
-            Command::Stats(a) => Task::Stats { json: a.json },
-            Command::Check(a) => Task::Check { json: a.json },
+            Command::Stats(a) => Task::Stats {
+                format: json_or_plain(a.json),
+            },
+            Command::Check(a) => Task::Check {
+                format: json_or_plain(a.json),
+            },
             Command::Analyze(a) => Task::Analyze {
                 text: a.text,
                 json: a.json,
@@ -165,11 +156,8 @@ impl Config {
                     qrels: a.qrels.unwrap_or_default(),
                     indexes: a.indexes,
                     max_queries: a.max_queries,
-                    mode: match a.mode {
-                        EvalMode::Terms => QueryMode::Terms,
-                        EvalMode::Syntax => QueryMode::Syntax,
-                    },
-                    json: a.json,
+                    mode: a.mode.into(),
+                    format: json_or_plain(a.json),
                 },
             },
             Command::Bench(a) => Task::Bench {
@@ -180,12 +168,9 @@ impl Config {
                     limit: a.limit,
                     snippets: a.snippets,
                     threads: a.threads as usize,
-                    mode: match a.mode {
-                        EvalMode::Terms => QueryMode::Terms,
-                        EvalMode::Syntax => QueryMode::Syntax,
-                    },
+                    mode: a.mode.into(),
                 },
-                json: a.json,
+                format: json_or_plain(a.json),
             },
         };
         Ok(Config {
@@ -196,9 +181,14 @@ impl Config {
     }
 }
 
-fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task {
+fn ingest(
+    rebuild: bool,
+    mut inputs: Vec<PathBuf>,
+    f: cli::IngestFlags,
+    analyzer: AnalyzerKind,
+) -> Task {
     if inputs.is_empty() {
-        inputs.push(PathBuf::from("corpus"));
+        inputs.push(PathBuf::from(kors::corpus::DEFAULT_DIR));
     }
     Task::Ingest {
         rebuild,
@@ -207,16 +197,22 @@ fn ingest(rebuild: bool, mut inputs: Vec<PathBuf>, f: cli::IngestFlags) -> Task 
             memory_mb: f.memory_mb as usize,
             commit_every: f.commit_every.map(|n| n as usize),
             commit_interval: std::time::Duration::from_secs(f.commit_secs),
-            tokenize: match f.tokenize_in {
-                TokenizeIn::Tantivy => Tokenize::Tantivy,
-                TokenizeIn::Rayon => Tokenize::Rayon,
-            },
+            tokenize: f.tokenize_in.into(),
             progress: !f.no_progress && !f.json,
             interrupt: Arc::new(AtomicBool::new(false)),
-            analyzer: AnalyzerKind::Morph,
+            analyzer,
         },
-        json: f.json,
+        format: json_or_plain(f.json),
         dry_run: f.dry_run,
+    }
+}
+
+/// `--json`, or plain text for a person.
+fn json_or_plain(json: bool) -> Format {
+    if json {
+        Format::Json
+    } else {
+        Format::Plain
     }
 }
 

@@ -1,8 +1,10 @@
 //! kors's one error type and its exit codes.
 //!
-//! Errors bubble up as `anyhow::Error` with context; the binary prints the
-//! chain once and maps it to an [`Exit`] code with [`Exit::of`], which looks
-//! for an [`Error`] anywhere in the chain (anything else is exit 2).
+//! The library returns [`Error`]: each variant names what failed (the file,
+//! the line, the index directory, the query) and keeps its cause as its
+//! `source`. The binary alone uses `anyhow`: it prints the chain once
+//! (`kors: what: cause`) and takes the exit code from [`Error::exit`].
+//! Codes 1, 3 and 130 come from reports, not errors (`report::Report::exit`).
 //!
 //! | code | meaning |
 //! | ---: | --- |
@@ -13,6 +15,9 @@
 //! | 130 | interrupted by Ctrl-C (SIGINT); `add` committed what was done |
 
 use std::path::PathBuf;
+
+/// A result whose error is kors's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Process exit codes. See the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,17 +40,9 @@ impl Exit {
     pub fn code(self) -> i32 {
         self as i32
     }
-
-    /// The exit code for an error chain: the first [`Error`] in it decides,
-    /// anything else is [`Exit::Error`].
-    pub fn of(err: &anyhow::Error) -> Exit {
-        err.chain()
-            .find_map(|e| e.downcast_ref::<Error>())
-            .map_or(Exit::Error, Error::exit)
-    }
 }
 
-/// Errors that kors reports to the user with a specific exit code.
+/// Everything that can fail in the library, each naming what failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad command-line usage that clap could not catch (e.g. a bad date).
@@ -71,12 +68,6 @@ pub enum Error {
         /// What this build expects.
         expected: String,
     },
-    /// Some inputs were rejected during ingestion (they were listed already).
-    #[error("{0} input(s) rejected")]
-    Rejected(usize),
-    /// Interrupted by SIGINT.
-    #[error("interrupted")]
-    Interrupted,
     /// Another process is writing the index (see `index::lock`).
     #[error(
         "the index at {} is being written by another process{}; wait for it to finish \
@@ -98,29 +89,142 @@ pub enum Error {
         /// What is wrong, naming the files.
         what: String,
     },
+    /// A file or directory could not be read or written; `what` says what
+    /// was being done, naming `path` ("reading corpus/x.md").
+    #[error("{what}")]
+    Io {
+        /// What was being done, with the path.
+        what: String,
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// tantivy (or a file format kors reads through a library) failed;
+    /// `what` says what was being done ("opening the index at index/").
+    #[error("{what}")]
+    Failed {
+        /// What was being done.
+        what: String,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A line of an input file that kors cannot read.
+    #[error("{}: line {line}: {reason}", path.display())]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A tantivy error met while reading an index (its message says what).
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// An I/O error without a path of its own (a stream, a mapped column).
+    #[error(transparent)]
+    Stream(#[from] std::io::Error),
+    /// A JSON value that could not be written.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// A failure of kors's own: a bug to report.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl Error {
-    /// This error's exit code.
+    /// This error's exit code: every error is exit 2 (rejected inputs and
+    /// an interruption are reports, not errors: see `index::report`).
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Rejected(_) => Exit::Rejected,
-            Error::Interrupted => Exit::Interrupted,
             Error::Usage(_)
             | Error::Query(_)
             | Error::NoIndex(_)
             | Error::Incompatible { .. }
             | Error::Busy { .. }
-            | Error::Damaged { .. } => Exit::Error,
+            | Error::Damaged { .. }
+            | Error::Io { .. }
+            | Error::Failed { .. }
+            | Error::BadLine { .. }
+            | Error::Tantivy(_)
+            | Error::Stream(_)
+            | Error::Json(_)
+            | Error::Internal(_) => Exit::Error,
         }
+    }
+
+    /// An I/O failure while `what` (which names `path`).
+    pub fn io(what: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            what: what.into(),
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A library's failure while `what`.
+    pub fn failed(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Failed {
+            what: what.into(),
+            source: source.into(),
+        }
+    }
+
+    /// Whether the error came from reading or writing files (rather than
+    /// from the user's input), so that damaged files may explain it.
+    pub fn from_files(&self) -> bool {
+        matches!(
+            self,
+            Error::Io { .. } | Error::Failed { .. } | Error::Tantivy(_) | Error::Stream(_)
+        )
+    }
+
+    /// The message and its causes, `: `-separated, as the binary prints it.
+    pub fn chain(&self) -> String {
+        let mut s = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            s.push_str(": ");
+            s.push_str(&c.to_string());
+            cause = c.source();
+        }
+        s
     }
 }
 
-/// Whether an error chain is (or wraps) a broken pipe on output, which kors
-/// treats as a quiet, successful end (`kors search x | head -1`).
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// `.at(what, path)` for I/O results: the error becomes an [`Error::Io`]
+/// saying "`what` `path`".
+pub trait IoContext<T> {
+    /// Names what was being done, and on which path.
+    fn at(self, what: &str, path: &std::path::Path) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, what: &str, path: &std::path::Path) -> Result<T> {
+        self.map_err(|e| Error::io(format!("{what} {}", path.display()), path, e))
+    }
+}
+
+/// `.context(…)` for results whose error is a library's: the error becomes
+/// an [`Error::Failed`] saying what was being done.
+pub trait Context<T> {
+    /// Names what was being done when the error happened.
+    fn context(self, what: &str) -> Result<T>;
+    /// [`Context::context`], the name made only on error.
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for std::result::Result<T, E> {
+    fn context(self, what: &str) -> Result<T> {
+        self.map_err(|e| Error::failed(what, e))
+    }
+    fn with_context(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|e| Error::failed(what(), e))
+    }
 }

@@ -3,12 +3,12 @@
 //! The pipeline, stage by stage (see ARCHITECTURE.md):
 //! `corpus` (read, clean, split into passages) → `analysis` (Korean
 //! morphemes, English/Russian stems) → `index` (tantivy schema and writer) →
-//! `search` (query, ranking, snippets).
+//! `search` (query, ranking, snippets); `measure` times and grades search.
 
 pub mod analysis;
-pub mod bench;
 pub mod corpus;
 pub mod error;
-pub mod eval;
 pub mod index;
+pub mod measure;
+pub mod report;
 pub mod search;

@@ -52,7 +52,66 @@ pub struct Dropped {
     /// within the `text` field.
     pub line_no: usize,
     pub text: String,
-    pub reason: String,
+    pub reason: Reason,
+}
+
+/// The rule that dropped a line (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Rule 2: the line repeats the title.
+    Title,
+    /// Rule 2: the first line, taken as the title.
+    TitleFirst,
+    /// Rule 3: a "Related ..." label.
+    Related,
+    /// Rule 3: a headline listed under a "Related ..." label.
+    RelatedList,
+    /// Rule 3: a page label, tag list or breadcrumb trail.
+    Label,
+    /// Rule 4: a teaser.
+    Teaser,
+    /// Rule 5: an image or photo credit.
+    Credit,
+    /// Rule 5: an image without text.
+    Image,
+    /// Rule 6: a copyright notice.
+    Copyright,
+    /// Rule 7: a short line before the first paragraph.
+    Lead,
+    /// Rule 7: a short line after the last paragraph.
+    Tail,
+}
+
+/// Why a [`Dropped`] entry is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A rule dropped the line.
+    Rule(Rule),
+    /// This many more lines were dropped, past [`MAX_DROPPED_LISTED`]; the
+    /// entry stands for them all.
+    Unlisted(usize),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rule = match self {
+            Reason::Unlisted(n) => return write!(f, "{n} more dropped lines, not listed"),
+            Reason::Rule(r) => r,
+        };
+        f.write_str(match rule {
+            Rule::Title => "repeats the title",
+            Rule::TitleFirst => "title line (kept as the document's title)",
+            Rule::Related => "\"Related ...\" label",
+            Rule::RelatedList => "listed under a \"Related ...\" label",
+            Rule::Label => "page label (share/ad/navigation)",
+            Rule::Teaser => "teaser linking to the full article",
+            Rule::Credit => "image/photo credit",
+            Rule::Image => "image without text",
+            Rule::Copyright => "copyright notice",
+            Rule::Lead => "short line without sentence punctuation before the first paragraph",
+            Rule::Tail => "short line without sentence punctuation after the last paragraph",
+        })
+    }
 }
 
 /// Cleaned text, what was dropped, and the title found in the text.
@@ -63,18 +122,6 @@ pub struct CleanOutput {
     /// The first line, taken as the title when no title was given (rule 2).
     pub title: Option<String>,
 }
-
-const R_TITLE: &str = "repeats the title";
-const R_TITLE_FIRST: &str = "title line (kept as the document's title)";
-const R_RELATED: &str = "\"Related ...\" label";
-const R_RELATED_LIST: &str = "listed under a \"Related ...\" label";
-const R_LABEL: &str = "page label (share/ad/navigation)";
-const R_TEASER: &str = "teaser linking to the full article";
-const R_CREDIT: &str = "image/photo credit";
-const R_IMAGE: &str = "image without text";
-const R_COPYRIGHT: &str = "copyright notice";
-const R_LEAD: &str = "short line without sentence punctuation before the first paragraph";
-const R_TAIL: &str = "short line without sentence punctuation after the last paragraph";
 
 /// Labels that stand alone on a line of a captured page. Compared after
 /// lower-casing and trimming punctuation; a line may be several of them
@@ -592,28 +639,6 @@ fn push_normalized(out: &mut String, line: &str) {
     out.truncate(start + kept);
 }
 
-/// Reasons by code; code 0 in the per-line table means "kept".
-const REASONS: [&str; 11] = [
-    R_TITLE,
-    R_TITLE_FIRST,
-    R_RELATED,
-    R_RELATED_LIST,
-    R_LABEL,
-    R_TEASER,
-    R_CREDIT,
-    R_IMAGE,
-    R_COPYRIGHT,
-    R_LEAD,
-    R_TAIL,
-];
-
-fn code(reason: &str) -> u8 {
-    REASONS
-        .iter()
-        .position(|r| *r == reason)
-        .map_or(0, |i| i as u8 + 1)
-}
-
 /// Dropped lines listed one by one; past this, one summary entry. Keeps a
 /// hostile document of millions of "Share" lines from costing gigabytes.
 pub const MAX_DROPPED_LISTED: usize = 10_000;
@@ -658,7 +683,8 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
     }
     let at = |pos: usize| &norm[lines[pos].start as usize..lines[pos].end as usize];
     let n = lines.len();
-    let mut reason = vec![0u8; n];
+    // The rule that dropped each line (`None`: kept); one byte a line.
+    let mut reason: Vec<Option<Rule>> = vec![None; n];
 
     // Rule 2: the title.
     let given = title.map(title_key).filter(|k| !k.is_empty());
@@ -677,10 +703,10 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
         for (pos, r) in reason.iter_mut().enumerate() {
             if at(pos).len() <= max_len && title_key(at(pos)) == *key {
                 title_hits += 1;
-                *r = code(if given.is_none() && pos == 0 {
-                    R_TITLE_FIRST
+                *r = Some(if given.is_none() && pos == 0 {
+                    Rule::TitleFirst
                 } else {
-                    R_TITLE
+                    Rule::Title
                 });
             }
         }
@@ -690,7 +716,7 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
     let mut evidence = title_hits >= 2;
     let mut related_at = None;
     for (pos, slot) in reason.iter_mut().enumerate() {
-        if *slot != 0 {
+        if slot.is_some() {
             continue;
         }
         let l = at(pos);
@@ -702,37 +728,37 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
                 if related_at.is_none() && pos * 2 >= n {
                     related_at = Some(pos);
                 }
-                R_RELATED
+                Rule::Related
             }
-            Some(false) => R_LABEL,
+            Some(false) => Rule::Label,
             None if paragraph => {
                 if is_image_only(l) {
-                    R_IMAGE
+                    Rule::Image
                 } else if is_teaser(l) {
-                    R_TEASER
+                    Rule::Teaser
                 } else {
                     continue;
                 }
             }
-            None if is_tag_list(l) || is_breadcrumb(l) => R_LABEL,
-            None if is_image_only(l) => R_IMAGE,
-            None if is_teaser(l) => R_TEASER,
-            None if is_credit(l) => R_CREDIT,
-            None if is_copyright(l) => R_COPYRIGHT,
+            None if is_tag_list(l) || is_breadcrumb(l) => Rule::Label,
+            None if is_image_only(l) => Rule::Image,
+            None if is_teaser(l) => Rule::Teaser,
+            None if is_credit(l) => Rule::Credit,
+            None if is_copyright(l) => Rule::Copyright,
             None => continue,
         };
-        *slot = code(r);
+        *slot = Some(r);
         evidence = true;
     }
     // Headlines listed under a "Related" label near the end.
     if let Some(first) = related_at {
         let open: Vec<usize> = (first + 1..n)
-            .filter(|&p| reason[p] == 0)
+            .filter(|&p| reason[p].is_none())
             .take(21)
             .collect();
         if open.len() <= 20 && open.iter().all(|&p| words(at(p)) <= 25) {
             for p in open {
-                reason[p] = code(R_RELATED_LIST);
+                reason[p] = Some(Rule::RelatedList);
             }
         }
     }
@@ -740,27 +766,27 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
     // Rule 7: edges, only for what looks like a page capture.
     if evidence {
         for (pos, slot) in reason.iter_mut().enumerate() {
-            if *slot != 0 {
+            if slot.is_some() {
                 continue;
             }
             if !is_short_unpunctuated(at(pos)) {
                 break;
             }
-            *slot = code(R_LEAD);
+            *slot = Some(Rule::Lead);
         }
         for (pos, slot) in reason.iter_mut().enumerate().rev() {
-            if *slot != 0 {
+            if slot.is_some() {
                 continue;
             }
             if !is_short_unpunctuated(at(pos)) {
                 break;
             }
-            *slot = code(R_TAIL);
+            *slot = Some(Rule::Tail);
         }
     }
 
-    if reason.iter().all(|&r| r != 0) {
-        reason.fill(0);
+    if reason.iter().all(Option::is_some) {
+        reason.fill(None);
     }
 
     let mut text = String::with_capacity(norm.len());
@@ -775,12 +801,12 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
             blank_since_last = true;
         }
         prev_no = line.no;
-        if reason[pos] != 0 {
+        if let Some(rule) = reason[pos] {
             if dropped.len() < MAX_DROPPED_LISTED {
                 dropped.push(Dropped {
                     line_no: line.no as usize,
                     text: at(pos).to_string(),
-                    reason: REASONS[reason[pos] as usize - 1].to_string(),
+                    reason: Reason::Rule(rule),
                 });
             } else {
                 if unlisted == 0 {
@@ -800,10 +826,10 @@ pub fn clean(raw: &str, title: Option<&str>) -> CleanOutput {
         dropped.push(Dropped {
             line_no: first_unlisted,
             text: String::new(),
-            reason: format!("{unlisted} more dropped lines, not listed"),
+            reason: Reason::Unlisted(unlisted),
         });
     }
-    let title = if n > 0 && reason[0] == code(R_TITLE_FIRST) {
+    let title = if n > 0 && reason[0] == Some(Rule::TitleFirst) {
         derived
     } else {
         None
@@ -821,6 +847,14 @@ mod tests {
     use std::path::PathBuf;
 
     use crate::corpus::test_data as shared;
+
+    const R_TITLE: Reason = Reason::Rule(Rule::Title);
+    const R_TITLE_FIRST: Reason = Reason::Rule(Rule::TitleFirst);
+    const R_RELATED: Reason = Reason::Rule(Rule::Related);
+    const R_RELATED_LIST: Reason = Reason::Rule(Rule::RelatedList);
+    const R_TEASER: Reason = Reason::Rule(Rule::Teaser);
+    const R_CREDIT: Reason = Reason::Rule(Rule::Credit);
+    const R_LEAD: Reason = Reason::Rule(Rule::Lead);
 
     /// The article paragraphs of the seed, by their first words. (There are
     /// eight: the ninth block of prose is the teaser summary, furniture.)
@@ -876,11 +910,8 @@ mod tests {
             out.title.as_deref(),
             Some("Will Seoul’s Ties With Moscow Really Recover on Their Own?")
         );
-        let reasons: Vec<(usize, &str)> = out
-            .dropped
-            .iter()
-            .map(|d| (d.line_no, d.reason.as_str()))
-            .collect();
+        let reasons: Vec<(usize, Reason)> =
+            out.dropped.iter().map(|d| (d.line_no, d.reason)).collect();
         assert_eq!(
             reasons,
             [
@@ -1009,7 +1040,7 @@ Why the treaty matters?
         assert_eq!(out.dropped.len(), MAX_DROPPED_LISTED + 1);
         let last = out.dropped.last().unwrap();
         assert_eq!(
-            last.reason,
+            last.reason.to_string(),
             format!(
                 "{} more dropped lines, not listed",
                 200_000 - MAX_DROPPED_LISTED

@@ -24,6 +24,7 @@
 //! [`clean::MAX_DROPPED_LISTED`] lines.
 
 pub mod clean;
+pub mod date;
 pub mod frontmatter;
 pub mod lang;
 pub mod passage;
@@ -35,6 +36,10 @@ use std::path::PathBuf;
 
 pub use clean::{CleanOutput, Dropped};
 pub use read::{discover, discover_all, read, Discovery, Reader, SourceFile, SourceKind};
+
+/// Default corpus directory (relative to the working directory): what
+/// `kors index` reads without paths, and a first `kors search` indexes.
+pub const DEFAULT_DIR: &str = "corpus";
 
 /// Bumped whenever cleaning or passage splitting changes, so that
 /// [`Document::content_hash`] changes and stored documents are re-indexed.
@@ -167,6 +172,20 @@ impl fmt::Display for Rejection {
             write!(f, ": {field}")?;
         }
         write!(f, ": {}", self.reason)
+    }
+}
+
+impl serde::Serialize for Rejection {
+    /// Its parts, and the whole as `message` (`path:line: field: reason`).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rejection", 5)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("field", &self.field)?;
+        st.serialize_field("reason", &self.reason)?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
     }
 }
 
@@ -409,7 +428,7 @@ mod tests {
 
         #[test]
         fn dates_never_panic(s in "[0-9T:+Z. -]{0,40}") {
-            let _ = read::parse_date(&s);
+            let _ = date::parse_date(&s);
         }
     }
 

@@ -7,14 +7,14 @@
 //! need, and names each one that is missing, truncated or altered; last it
 //! opens a reader over the whole index, as a search would.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
-use anyhow::Result;
 use serde::Serialize;
 use tantivy::Index;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// Extensions tantivy writes for every kors segment (`.del` only with deletes).
 const SEGMENT_EXTENSIONS: &[&str] = &["idx", "pos", "term", "store", "fast", "fieldnorm"];
@@ -47,8 +47,22 @@ impl Report {
         self.damaged.is_empty()
     }
 
-    /// Human report: one line per damaged file, then a verdict.
-    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+    /// `Err(Error::Damaged)` naming the damaged files, if any.
+    pub fn into_result(self) -> Result<Report> {
+        if self.ok() {
+            return Ok(self);
+        }
+        let files: Vec<&str> = self.damaged.iter().map(|d| d.file.as_str()).collect();
+        Err(Error::Damaged {
+            dir: self.index.clone(),
+            what: format!("{} damaged file(s): {}", files.len(), files.join(", ")),
+        })
+    }
+}
+
+impl crate::report::Report for Report {
+    /// One line per damaged file, then a verdict.
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
         for d in &self.damaged {
             writeln!(w, "damaged: {}: {}", d.file, d.reason)?;
         }
@@ -65,26 +79,13 @@ impl Report {
             }
         )
     }
-
-    /// `Err(Error::Damaged)` naming the damaged files, if any.
-    pub fn into_result(self) -> Result<Report> {
-        if self.ok() {
-            return Ok(self);
-        }
-        let files: Vec<&str> = self.damaged.iter().map(|d| d.file.as_str()).collect();
-        Err(Error::Damaged {
-            dir: self.index.clone(),
-            what: format!("{} damaged file(s): {}", files.len(), files.join(", ")),
-        }
-        .into())
-    }
 }
 
 /// Checks the index in `dir`. Problems are listed in the report; `Err` only
 /// when there is no index at all.
 pub fn check(dir: &Path) -> Result<Report> {
     if !super::exists(dir) {
-        return Err(Error::NoIndex(dir.to_path_buf()).into());
+        return Err(Error::NoIndex(dir.to_path_buf()));
     }
     let mut report = Report {
         index: dir.to_path_buf(),
@@ -94,7 +95,7 @@ pub fn check(dir: &Path) -> Result<Report> {
     };
     let mut found = Vec::new();
     if let Err(e) = super::meta::check(dir) {
-        found.push(damage(super::meta::FILE_NAME, format!("{e:#}")));
+        found.push(damage(super::meta::FILE_NAME, e.chain()));
     }
     let index = match Index::open_in_dir(dir) {
         Ok(i) => i,
@@ -171,31 +172,19 @@ fn short(s: &str) -> String {
 /// its decoders, or come out as an odd tantivy error. So after a panic, or
 /// an error from tantivy, the files are checked, and if any is damaged the
 /// error says so and names them. Otherwise a panic is reported as an
-/// internal error with its message (and an error as it was). The panic hook
-/// is silenced meanwhile, so the user sees one message, not a backtrace.
+/// internal error with its message (and an error as it was). Panics are
+/// silent while a guard runs, so the user sees one message, not a backtrace.
 pub fn guard<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    use std::sync::{Arc, Mutex};
-    let message = Arc::new(Mutex::new(String::new()));
-    let slot = Arc::clone(&message);
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if let Ok(mut m) = slot.lock() {
-            if m.is_empty() {
-                *m = info.to_string();
-            }
-        }
-    }));
+    quiet_panics::install();
+    quiet_panics::GUARDS.fetch_add(1, Ordering::SeqCst);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    quiet_panics::GUARDS.fetch_sub(1, Ordering::SeqCst);
+    let message = quiet_panics::take();
     match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
             // Errors of reading, not of the user's input (a bad query…).
-            let from_files = e.chain().any(|c| {
-                c.downcast_ref::<tantivy::TantivyError>().is_some()
-                    || c.downcast_ref::<std::io::Error>().is_some()
-            });
-            if !from_files {
+            if !e.from_files() {
                 return Err(e);
             }
             match check(dir) {
@@ -206,17 +195,55 @@ pub fn guard<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
             }
         }
         Err(_) => {
-            let what = message.lock().map(|m| m.clone()).unwrap_or_default();
+            let what = message;
             match check(dir) {
                 Ok(report) if !report.ok() => Err(report
                     .into_result()
                     .expect_err("a report with damage is an error")),
-                _ => Err(anyhow::anyhow!(
+                _ => Err(Error::Internal(format!(
                     "internal error ({what}) while working on the index at {}; \
                      its files pass `kors check`: please report this",
                     dir.display()
-                )),
+                ))),
             }
         }
+    }
+}
+
+/// The panic hook of [`guard`]: installed once for the process (swapping
+/// hooks per call would race between threads), it keeps the first message
+/// of a panic while a guard runs and hands any other panic to the hook that
+/// was there before.
+mod quiet_panics {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, Once};
+
+    /// Guards running now.
+    pub static GUARDS: AtomicUsize = AtomicUsize::new(0);
+    static MESSAGE: Mutex<String> = Mutex::new(String::new());
+    static INSTALL: Once = Once::new();
+
+    pub fn install() {
+        INSTALL.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if GUARDS.load(Ordering::SeqCst) == 0 {
+                    return previous(info);
+                }
+                if let Ok(mut m) = MESSAGE.lock() {
+                    if m.is_empty() {
+                        *m = info.to_string();
+                    }
+                }
+            }));
+        });
+    }
+
+    /// The message kept, if any (emptied).
+    pub fn take() -> String {
+        MESSAGE
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default()
     }
 }

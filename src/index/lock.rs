@@ -11,14 +11,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use tantivy::directory::error::LockError;
 use tantivy::directory::Directory;
 use tantivy::directory::{DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::{IndexWriter, TantivyDocument, TantivyError};
 
 use super::KorsIndex;
-use crate::error::Error;
+use crate::error::{Error, IoContext};
 
 /// File in the index directory naming the process that writes the index.
 pub const PID_FILE: &str = "kors-writer.pid";
@@ -43,8 +43,7 @@ fn read_pid(path: &Path) -> Option<u32> {
 
 fn note(dir: &Path) -> Result<Holder> {
     let path = dir.join(PID_FILE);
-    fs::write(&path, format!("{}\n", std::process::id()))
-        .with_context(|| format!("writing {}", path.display()))?;
+    fs::write(&path, format!("{}\n", std::process::id())).at("writing", &path)?;
     Ok(Holder { path })
 }
 
@@ -79,7 +78,7 @@ fn busy(dir: &Path) -> Error {
 pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocument>, Holder)> {
     let writer = match idx.index.writer(budget) {
         Ok(w) => w,
-        Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(busy(&idx.dir).into()),
+        Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(busy(&idx.dir)),
         Err(e) => return Err(e).context("creating the index writer"),
     };
     let holder = note(&idx.dir)?;
@@ -92,10 +91,12 @@ pub fn hold(dir: &Path) -> Result<(DirectoryLock, Holder)> {
     let d = MmapDirectory::open(dir).with_context(|| format!("opening {}", dir.display()))?;
     let lock = match d.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(l) => l,
-        Err(LockError::LockBusy) => return Err(busy(dir).into()),
+        Err(LockError::LockBusy) => return Err(busy(dir)),
         Err(e) => {
-            return Err(anyhow::Error::new(e))
-                .with_context(|| format!("locking the index at {}", dir.display()))
+            return Err(Error::failed(
+                format!("locking the index at {}", dir.display()),
+                e,
+            ))
         }
     };
     Ok((lock, note(dir)?))

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 use serde::{Deserialize, Serialize};
 
 use super::schema::SCHEMA_VERSION;
@@ -66,16 +66,11 @@ impl KorsMeta {
     }
 }
 
-/// Writes the current meta (morph analyzer) into `dir`.
-pub fn write(dir: &Path) -> Result<()> {
-    write_for(dir, analysis::AnalyzerKind::Morph)
-}
-
 /// Writes the meta of an index analyzed by `kind` into `dir`.
-pub fn write_for(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
+pub fn write(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
     let path = dir.join(FILE_NAME);
     let json = serde_json::to_string_pretty(&KorsMeta::for_analyzer(kind))?;
-    fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))
+    fs::write(&path, json + "\n").at("writing", &path)
 }
 
 /// Reads `dir`'s meta and checks that this build can use the index.
@@ -88,10 +83,9 @@ pub fn check(dir: &Path) -> Result<KorsMeta> {
                 dir: dir.to_path_buf(),
                 found: format!("no {FILE_NAME}"),
                 expected: KorsMeta::current().describe(),
-            }
-            .into())
+            })
         }
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        Err(e) => return Err(e).at("reading", &path),
     };
     let meta: KorsMeta = serde_json::from_str(&text).map_err(|e| Error::Incompatible {
         dir: dir.to_path_buf(),
@@ -103,8 +97,7 @@ pub fn check(dir: &Path) -> Result<KorsMeta> {
             dir: dir.to_path_buf(),
             found: meta.describe(),
             expected: KorsMeta::current().describe(),
-        }
-        .into());
+        });
     }
     Ok(meta)
 }

@@ -1,24 +1,30 @@
 //! The tantivy schema, the index on disk and the ingestion pipeline.
 //!
 //! An index directory holds tantivy's files plus `kors.json` ([`meta`]).
-//! One tantivy document per passage ([`schema`]); documents are identified by
-//! their corpus id, and re-adding a document replaces all its passages
-//! ([`ingest`]).
+//! One tantivy document per passage ([`schema`], filled by [`document`]);
+//! documents are identified by their corpus id, and re-adding a document
+//! replaces all its passages ([`ingest`]). `kors index` builds beside the
+//! index and swaps ([`rebuild`]); every load reports a [`report::Summary`].
 
 pub mod check;
+pub mod doc_ids;
+pub mod document;
+pub mod dry_run;
 pub mod ingest;
 pub mod lock;
 pub mod meta;
+pub mod rebuild;
+pub mod report;
 pub mod schema;
 pub mod stats;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use tantivy::Index;
 
 pub use crate::analysis::AnalyzerKind;
-use crate::error::Error;
+use crate::error::{Error, IoContext};
 pub use schema::Fields;
 
 /// Default index directory (relative to the working directory).
@@ -45,7 +51,7 @@ impl KorsIndex {
     /// Opens the index in `dir`, refusing one of another version.
     pub fn open(dir: &Path) -> Result<KorsIndex> {
         if !exists(dir) {
-            return Err(Error::NoIndex(dir.to_path_buf()).into());
+            return Err(Error::NoIndex(dir.to_path_buf()));
         }
         let kind = meta::check(dir)?.kind().unwrap_or_default();
         let index = Index::open_in_dir(dir)
@@ -61,27 +67,22 @@ impl KorsIndex {
 
     /// [`KorsIndex::create`] with `kind` analyzing text and titles.
     pub fn create_with(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating index directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).at("creating index directory", dir)?;
         // kors.json first: a reader that sees meta.json (what `exists` looks
         // for) must find kors.json complete beside it.
-        meta::write_for(dir, kind)?;
-        let index = Index::create_in_dir(dir, schema::build_with(kind))
+        meta::write(dir, kind)?;
+        let index = Index::create_in_dir(dir, schema::build(kind))
             .with_context(|| format!("creating an index in {}", dir.display()))?;
         Self::wrap(dir, index, kind)
     }
 
-    /// Opens the index in `dir`, or creates one if there is none.
-    pub fn open_or_create(dir: &Path) -> Result<(KorsIndex, bool)> {
-        Self::open_or_create_with(dir, AnalyzerKind::Morph)
-    }
-
-    /// [`KorsIndex::open_or_create`]; `kind` is used only when creating.
-    pub fn open_or_create_with(dir: &Path, kind: AnalyzerKind) -> Result<(KorsIndex, bool)> {
+    /// Opens the index in `dir`, or creates one analysed by `kind` if there
+    /// is none.
+    pub fn open_or_create(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
         if exists(dir) {
-            Ok((Self::open(dir)?, false))
+            Self::open(dir)
         } else {
-            Ok((Self::create_with(dir, kind)?, true))
+            Self::create_with(dir, kind)
         }
     }
 

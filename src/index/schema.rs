@@ -4,7 +4,7 @@
 //! `lang:`, `source:`, `author:`, `doc:`, `tag:`), so they are short and
 //! stable; changing any of this bumps [`SCHEMA_VERSION`].
 
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, STORED, STRING,
@@ -98,13 +98,8 @@ pub struct Fields {
     pub end: Field,
 }
 
-/// Builds kors's schema, with kors's (morphological) analyzer.
-pub fn build() -> Schema {
-    build_with(analysis::AnalyzerKind::Morph)
-}
-
 /// Builds kors's schema with `kind` analyzing `text` and `title`.
-pub fn build_with(kind: analysis::AnalyzerKind) -> Schema {
+pub fn build(kind: analysis::AnalyzerKind) -> Schema {
     let mut b = Schema::builder();
     let analyzed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()

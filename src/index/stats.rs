@@ -1,14 +1,17 @@
 //! `kors stats`: what an index holds, from its fast fields.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
+use tantivy::DocAddress;
 
+use super::doc_ids::{first_str, DocIds};
 use super::schema::name;
 use super::{meta::KorsMeta, KorsIndex};
+use crate::report::Report;
 
 /// Statistics of an index.
 #[derive(Debug, Clone, Serialize)]
@@ -48,33 +51,24 @@ pub fn compute(idx: &KorsIndex) -> Result<Stats> {
     let mut min_max: Option<(i64, i64)> = None;
     let mut deleted = 0u64;
     let (mut id, mut lang, mut source) = (String::new(), String::new(), String::new());
-    for seg in searcher.segment_readers() {
+    let ids = DocIds::of(&searcher)?;
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         deleted += u64::from(seg.num_deleted_docs());
         let ff = seg.fast_fields();
-        let ids = ff.str(name::DOC)?;
         let langs = ff.str(name::LANG)?;
         let srcs = ff.str(name::SOURCE)?;
         let dates = ff.date(name::DATE)?;
-        let Some(ids) = ids else { continue };
         for d in seg.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(d).next() else {
-                continue;
-            };
-            ids.ord_to_str(ord, &mut id)?;
-            if !seen.insert(id.clone()) {
+            if !ids.get(DocAddress::new(ord as u32, d), &mut id)? || !seen.insert(id.clone()) {
                 continue;
             }
             lang.clear();
             if let Some(c) = &langs {
-                if let Some(o) = c.term_ords(d).next() {
-                    c.ord_to_str(o, &mut lang)?;
-                }
+                first_str(c, d, &mut lang)?;
             }
             source.clear();
             if let Some(c) = &srcs {
-                if let Some(o) = c.term_ords(d).next() {
-                    c.ord_to_str(o, &mut source)?;
-                }
+                first_str(c, d, &mut source)?;
             }
             *languages.entry(lang.clone()).or_insert(0) += 1;
             *sources.entry(source.clone()).or_insert(0) += 1;
@@ -122,9 +116,8 @@ fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
-impl Stats {
-    /// Human-readable report.
-    pub fn write_human(&self, mut w: impl Write) -> std::io::Result<()> {
+impl Report for Stats {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
         let list = |m: &BTreeMap<String, u64>| {
             m.iter()
                 .map(|(k, v)| format!("{} {v}", if k.is_empty() { "(none)" } else { k }))
@@ -147,7 +140,7 @@ impl Stats {
         writeln!(
             w,
             "size       {} in {} segment(s){}",
-            super::ingest::human_bytes(self.size_bytes),
+            super::report::human_bytes(self.size_bytes),
             self.segments,
             if self.deleted_passages > 0 {
                 format!(

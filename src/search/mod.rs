@@ -1,16 +1,16 @@
 //! Queries, ranking and snippets.
 //!
-//! [`search`] runs a [`SearchRequest`] against an index and returns ranked
-//! [`Hit`]s (BM25 over passage text and title, see [`query`]); [`output`]
-//! prints them for a terminal, as plain text or as JSON Lines.
+//! [`search`] runs a [`SearchRequest`] against an index and returns
+//! [`Results`]: ranked [`Hit`]s (BM25 over passage text and title, see
+//! [`query`]) and the query's warning; [`output`] prints them for a
+//! terminal, as plain text or as JSON Lines.
 
+pub mod group;
 pub mod output;
 pub mod query;
 pub mod snippet;
 
-use std::collections::HashSet;
-
-use anyhow::{Context, Result};
+use crate::error::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
@@ -19,8 +19,6 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use crate::index::KorsIndex;
 pub use query::Filters;
 
-/// Default number of hits.
-pub const DEFAULT_LIMIT: usize = 10;
 /// Approximate length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
 
@@ -84,15 +82,25 @@ pub struct Hit {
     pub snippet_marks: Vec<std::ops::Range<usize>>,
 }
 
+/// What a search found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// The hits, best first.
+    pub hits: Vec<Hit>,
+    /// Set when the query's syntax could not be used and its words were
+    /// searched instead.
+    pub warning: Option<String>,
+}
+
 /// Runs `req` on `idx`.
-pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Vec<Hit>> {
+pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
     let reader = idx.reader()?;
     search_in(idx, &reader.searcher(), req)
 }
 
 /// [`search`] with a searcher the caller keeps (`kors bench` opens the
 /// index once and runs many queries through this).
-pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Vec<Hit>> {
+pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Results> {
     let parsed = query::build(idx, &req.query, &req.filters)?;
     let ranked = rank(searcher, &parsed, req)?;
     let mut hits = Vec::with_capacity(ranked.len());
@@ -115,7 +123,10 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         }
         hits.push(hit);
     }
-    Ok(hits)
+    Ok(Results {
+        hits,
+        warning: parsed.warning,
+    })
 }
 
 /// The ranked passages of a parsed request (score, address), after
@@ -129,7 +140,10 @@ pub fn rank(
     let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
         Vec::new()
     } else if req.group {
-        grouped(searcher, &*parsed.query, want)?
+        group::best_per_document(searcher, &*parsed.query, want)?
+            .into_iter()
+            .map(|b| (b.score, b.addr))
+            .collect()
     } else {
         searcher
             .search(
@@ -149,45 +163,6 @@ pub fn rank(
     } else {
         ranked
     })
-}
-
-/// The best passage of each document, best first, at least `want` of them
-/// if there are that many documents matching.
-fn grouped(
-    searcher: &Searcher,
-    query: &dyn tantivy::query::Query,
-    want: usize,
-) -> Result<Vec<(f32, DocAddress)>> {
-    let total = searcher.num_docs() as usize;
-    let mut fetch = (want * 4).max(32);
-    loop {
-        let top = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let exhausted = top.len() < fetch || fetch >= total;
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut id = String::new();
-        for (score, addr) in top {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let col = seg
-                .fast_fields()
-                .str(crate::index::schema::name::DOC)?
-                .context("index has no doc id column")?;
-            id.clear();
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                col.ord_to_str(ord, &mut id)?;
-            }
-            if seen.insert(id.clone()) {
-                out.push((score, addr));
-                if out.len() == want {
-                    return Ok(out);
-                }
-            }
-        }
-        if exhausted {
-            return Ok(out);
-        }
-        fetch = (fetch * 4).min(total.max(1));
-    }
 }
 
 /// The explanation as JSON, with field numbers replaced by field names.

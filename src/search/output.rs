@@ -4,39 +4,50 @@
 
 use std::io::{self, Write};
 
-use super::Hit;
-
-/// How to print hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Human-readable, with ANSI colour.
-    Color,
-    /// Human-readable, matched words as `**word**`.
-    Plain,
-    /// One JSON object per hit, one per line.
-    Json,
-}
+use super::{Hit, Results};
+use crate::error::Exit;
+use crate::report::Report;
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const MATCH: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
-/// Writes `hits` in `format`.
-pub fn write_hits(hits: &[Hit], format: Format, mut w: impl Write) -> io::Result<()> {
-    for hit in hits {
-        match format {
-            Format::Json => {
-                let line = serde_json::to_string(hit).map_err(io::Error::other)?;
-                writeln!(w, "{line}")?;
-            }
-            Format::Color | Format::Plain => write_human(hit, format == Format::Color, &mut w)?,
+impl Report for Results {
+    fn write_human(&self, w: &mut dyn Write, color: bool) -> io::Result<()> {
+        for hit in &self.hits {
+            write_human(hit, color, w)?;
+        }
+        Ok(())
+    }
+
+    /// JSON Lines: one object per hit.
+    fn write_json(&self, w: &mut dyn Write) -> io::Result<()> {
+        for hit in &self.hits {
+            serde_json::to_writer(&mut *w, hit)?;
+            writeln!(w)?;
+        }
+        Ok(())
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.warning
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect()
+    }
+
+    /// Like grep: nothing found is exit code 1.
+    fn exit(&self) -> Exit {
+        if self.hits.is_empty() {
+            Exit::NoMatch
+        } else {
+            Exit::Ok
         }
     }
-    w.flush()
 }
 
-fn write_human(hit: &Hit, color: bool, w: &mut impl Write) -> io::Result<()> {
+fn write_human(hit: &Hit, color: bool, w: &mut dyn Write) -> io::Result<()> {
     let (bold, dim, mark, reset) = if color {
         (BOLD, DIM, MATCH, RESET)
     } else {
@@ -84,7 +95,7 @@ fn write_human(hit: &Hit, color: bool, w: &mut impl Write) -> io::Result<()> {
 }
 
 /// Prints a tantivy score explanation (as serialized) as an indented tree.
-fn write_explanation(e: &serde_json::Value, depth: usize, w: &mut impl Write) -> io::Result<()> {
+fn write_explanation(e: &serde_json::Value, depth: usize, w: &mut dyn Write) -> io::Result<()> {
     let value = e.get("value").and_then(|v| v.as_f64()).unwrap_or(0.0);
     let desc = e.get("description").and_then(|v| v.as_str()).unwrap_or("");
     writeln!(w, "{:indent$}{value:.4}  {desc}", "", indent = depth * 2)?;

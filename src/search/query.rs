@@ -9,7 +9,7 @@
 
 use std::ops::Bound;
 
-use anyhow::Result;
+use crate::error::Result;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, RegexQuery, TermQuery,
@@ -121,8 +121,6 @@ impl HighlightSpec {
 pub struct Parsed {
     /// Query to run.
     pub query: Box<dyn Query>,
-    /// The user's query alone.
-    pub user: Box<dyn Query>,
     /// What to highlight in the `text` field.
     pub highlight: HighlightSpec,
     /// Set when the query's syntax could not be used and its words were
@@ -194,7 +192,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     let mut warning = None;
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
-            return Err(Error::Query("the query is empty".into()).into());
+            return Err(Error::Query("the query is empty".into()));
         }
         Box::new(AllQuery)
     } else {
@@ -220,10 +218,10 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
                         ));
                         q
                     }
-                    _ => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+                    _ => return Err(Error::Query(explain_parse_error(&shown(input), e))),
                 }
             }
-            Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e)).into()),
+            Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e))),
         }
     };
     let user = with_names_of_several_words(user, input, idx.analyzer, f.text);
@@ -232,8 +230,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     if terms > MAX_QUERY_TERMS {
         return Err(Error::Query(format!(
             "the query has {terms} terms after analysis; the limit is {MAX_QUERY_TERMS}"
-        ))
-        .into());
+        )));
     }
     let highlight = HighlightSpec::of(user.as_ref(), f.text);
 
@@ -269,13 +266,12 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         filter(Box::new(RangeQuery::new(lower, upper)));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
-        user.box_clone()
+        user
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
     Ok(Parsed {
         query,
-        user,
         highlight,
         warning,
     })
@@ -613,23 +609,6 @@ fn explain_parse_error(input: &str, e: QueryParserError) -> String {
     }
 }
 
-/// Parses a `YYYY-MM-DD` day.
-pub fn parse_day(s: &str) -> std::result::Result<Date, String> {
-    let bad = || format!("`{s}` is not a date of the form YYYY-MM-DD");
-    let mut it = s.trim().splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let y: i32 = y.parse().map_err(|_| bad())?;
-    let m: u8 = m.parse().map_err(|_| bad())?;
-    let d: u8 = d.parse().map_err(|_| bad())?;
-    let month = tantivy::time::Month::try_from(m).map_err(|_| bad())?;
-    Date::from_calendar_date(y, month, d).map_err(|_| bad())
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -646,7 +625,6 @@ mod tests {
         assert_eq!(p("\"big wolf\"~1"), "\"big wolf\"~1");
     }
 
-    use super::parse_day;
     use super::*;
 
     fn terms_of(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<String> {
@@ -707,13 +685,5 @@ mod tests {
             super::escape_regex("kcna (kcna.kp)"),
             "kcna \\(kcna\\.kp\\)"
         );
-    }
-
-    #[test]
-    fn days() {
-        assert_eq!(parse_day("2024-02-29").unwrap().to_string(), "2024-02-29");
-        assert!(parse_day("2023-02-29").is_err());
-        assert!(parse_day("2024-2-1").is_err());
-        assert!(parse_day("yesterday").is_err());
     }
 }

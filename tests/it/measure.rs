@@ -6,7 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use kors::eval::{self, Metrics};
+use kors::measure::eval::{self, Metrics};
+use kors::measure::{korquad, queries};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -84,7 +85,7 @@ fn metrics_of_a_hand_made_run() {
 fn korquad_import_counts_and_links() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("kq");
-    let s = eval::korquad::import(&korquad(), &out).unwrap();
+    let s = korquad::import(&korquad(), &out).unwrap();
     // SOURCE.md: 140 articles, 964 paragraphs, 5774 questions.
     assert_eq!((s.articles, s.paragraphs, s.questions), (140, 964, 5774));
     let docs = fs::read_to_string(out.join("docs.jsonl")).unwrap();
@@ -93,7 +94,7 @@ fn korquad_import_counts_and_links() {
         .map(|l| json(l.as_bytes())["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(doc_ids.len(), 964);
-    let queries = eval::read_queries(&out.join("queries.tsv")).unwrap();
+    let queries = queries::read(&out.join("queries.tsv")).unwrap();
     assert_eq!(queries.len(), 5774);
     assert_eq!(queries[0].id, "6548850-0-0");
     assert!(queries[0].text.starts_with("임종석이 여의도"));
@@ -107,7 +108,7 @@ fn korquad_import_counts_and_links() {
     }
     // The shipped bench set is the importer's first 200 questions.
     let shipped = fs::read_to_string(repo().join("benches/queries/korquad-200.txt")).unwrap();
-    let shipped = eval::parse_queries(&shipped);
+    let shipped = queries::parse(&shipped);
     assert_eq!(shipped, queries[..200].to_vec());
 }
 

@@ -335,7 +335,7 @@ fn orthography_recall_on_the_parallel_dev_split() {
     let read = |f: &str| fs::read_to_string(shared(&format!("corpora/ko-en-news-parallel/{f}")));
     let ko = read("korean-english-park.dev.ko").unwrap();
     let nk = read("northkorean-english.dev.nk").unwrap();
-    let r = kors::eval::orthography::measure(ko.lines(), nk.lines());
+    let r = kors::measure::orthography::measure(ko.lines(), nk.lines());
     assert_eq!(r.pairs, 1000);
     assert!(r.differing > 200, "{} pairs differ", r.differing);
     assert!(

@@ -10,72 +10,19 @@
 //! over the whole set (starting at different queries) and QPS is all
 //! samples over the wall-clock time.
 
-use std::path::Path;
+use std::io::{self, Write};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use crate::error::Result;
 use serde::Serialize;
 
 use tantivy::collector::TopDocs;
 
-use crate::eval::{self, QueryMode};
+use super::eval::{self, QueryMode};
+use super::queries::QuerySet;
 use crate::index::KorsIndex;
+use crate::report::Report;
 use crate::search::{self, query, Filters, SearchRequest};
-
-/// A named list of queries.
-#[derive(Debug, Clone)]
-pub struct QuerySet {
-    /// Name (the file stem).
-    pub name: String,
-    /// Queries, one per line of the file.
-    pub queries: Vec<String>,
-}
-
-/// Query sets shipped in `benches/queries/` (compiled in).
-pub fn shipped_sets() -> Vec<QuerySet> {
-    [
-        (
-            "ko-topical",
-            include_str!("../benches/queries/ko-topical.txt"),
-        ),
-        (
-            "en-topical",
-            include_str!("../benches/queries/en-topical.txt"),
-        ),
-        (
-            "korquad-200",
-            include_str!("../benches/queries/korquad-200.txt"),
-        ),
-    ]
-    .into_iter()
-    .map(|(name, text)| QuerySet {
-        name: name.to_string(),
-        queries: parse_set(text),
-    })
-    .collect()
-}
-
-/// Queries of a file: one a line; blank lines and `#` comments skipped; a
-/// line `id<TAB>query` (as `kors eval` reads) keeps the query.
-pub fn parse_set(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split_once('\t').map_or(l, |(_, q)| q).trim().to_string())
-        .collect()
-}
-
-/// Reads a query set from `path`.
-pub fn read_set(path: &Path) -> Result<QuerySet> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(QuerySet {
-        name: path.file_stem().map_or_else(
-            || path.display().to_string(),
-            |s| s.to_string_lossy().into(),
-        ),
-        queries: parse_set(&text),
-    })
-}
 
 /// How to run a benchmark.
 #[derive(Debug, Clone, Serialize)]
@@ -96,16 +43,21 @@ pub struct BenchOptions {
     pub mode: QueryMode,
 }
 
+impl BenchOptions {
+    /// The defaults (`kors bench`'s flags take theirs from here).
+    pub const DEFAULT: BenchOptions = BenchOptions {
+        warmup: 3,
+        iterations: 10,
+        limit: 10,
+        snippets: false,
+        threads: 1,
+        mode: QueryMode::Syntax,
+    };
+}
+
 impl Default for BenchOptions {
     fn default() -> Self {
-        BenchOptions {
-            warmup: 3,
-            iterations: 10,
-            limit: 10,
-            snippets: false,
-            threads: 1,
-            mode: QueryMode::Syntax,
-        }
+        Self::DEFAULT
     }
 }
 
@@ -177,7 +129,7 @@ fn run_one(
         )?;
         Ok(top.len())
     } else if opts.snippets {
-        Ok(search::search_in(idx, searcher, &req)?.len())
+        Ok(search::search_in(idx, searcher, &req)?.hits.len())
     } else {
         let parsed = query::build(idx, &req.query, &req.filters)?;
         Ok(search::rank(searcher, &parsed, &req)?.len())
@@ -296,40 +248,50 @@ fn summarize(
     }
 }
 
-/// Writes the report for a terminal.
-pub fn write_human(r: &BenchReport, mut w: impl std::io::Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "{} ({} analyzer, {} passages): top {}, {}snippets, {} thread(s), {} warm-up + {} timed rounds",
-        r.index.display(),
-        r.analyzer,
-        r.passages,
-        r.options.limit,
-        if r.options.snippets { "" } else { "no " },
-        r.options.threads,
-        r.options.warmup,
-        r.options.iterations
-    )?;
-    writeln!(
-        w,
-        "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
-        "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
-    )?;
-    for s in &r.sets {
+impl Report for BenchReport {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
+        let r = self;
         writeln!(
             w,
-            "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
-            s.name, s.queries, s.p50_us, s.p90_us, s.p95_us, s.p99_us, s.max_us, s.mean_us, s.qps
+            "{} ({} analyzer, {} passages): top {}, {}snippets, {} thread(s), {} warm-up + {} timed rounds",
+            r.index.display(),
+            r.analyzer,
+            r.passages,
+            r.options.limit,
+            if r.options.snippets { "" } else { "no " },
+            r.options.threads,
+            r.options.warmup,
+            r.options.iterations
         )?;
-        if s.errors > 0 {
+        writeln!(
+            w,
+            "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
+            "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
+        )?;
+        for s in &r.sets {
             writeln!(
                 w,
-                "  ({} queries could not be parsed and were left out)",
-                s.errors
+                "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
+                s.name,
+                s.queries,
+                s.p50_us,
+                s.p90_us,
+                s.p95_us,
+                s.p99_us,
+                s.max_us,
+                s.mean_us,
+                s.qps
             )?;
+            if s.errors > 0 {
+                writeln!(
+                    w,
+                    "  ({} queries could not be parsed and were left out)",
+                    s.errors
+                )?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -342,12 +304,5 @@ mod tests {
         assert_eq!(percentile_us(&v, 50.0), 50.0);
         assert_eq!(percentile_us(&v, 99.0), 99.0);
         assert_eq!(percentile_us(&[7000], 99.0), 7.0);
-    }
-
-    #[test]
-    fn shipped_sets_are_not_empty() {
-        for s in shipped_sets() {
-            assert!(s.queries.len() >= 30, "{}", s.name);
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! `kors eval`: ranking quality against relevance judgments.
 //!
-//! Inputs: a query file (`qid<TAB>query`, one a line) and TREC qrels
+//! Inputs: a query file ([`super::queries`]) and TREC qrels
 //! (`qid iter docid rel`). Documents are ranked, not passages: the
 //! passages a query matches are grouped by document id and each document
 //! scores as its best passage (as `kors search --group` does). Metrics, per
@@ -14,36 +14,24 @@
 //! for Lucene baselines; `syntax` parses the query as `kors search` does
 //! (where a word that analyzes to several terms becomes a phrase).
 
-pub mod korquad;
-pub mod orthography;
-
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use crate::error::{IoContext, Result};
 use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use super::queries;
 use crate::error::Error;
-use crate::index::schema::name;
 use crate::index::KorsIndex;
+use crate::search::group::best_per_document;
 use crate::search::query::{self, Filters};
 
 /// Depth of the document ranking (the deepest cut-off, Recall@100).
 pub const DEPTH: usize = 100;
-
-/// One query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalQuery {
-    /// Query id (as in the qrels).
-    pub id: String,
-    /// Query text.
-    pub text: String,
-}
 
 /// Judgments: query id → document id → relevance grade.
 pub type Qrels = HashMap<String, HashMap<String, u32>>;
@@ -59,41 +47,18 @@ pub enum QueryMode {
     Syntax,
 }
 
-/// Reads `qid<TAB>query` lines (blank lines and `#` comments skipped). A
-/// line without a tab is a query whose id is its 1-based line number.
-pub fn read_queries(path: &Path) -> Result<Vec<EvalQuery>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(parse_queries(&text))
-}
-
-/// [`read_queries`] on text.
-pub fn parse_queries(text: &str) -> Vec<EvalQuery> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(i, l)| match l.split_once('\t') {
-            Some((id, q)) => EvalQuery {
-                id: id.trim().to_string(),
-                text: q.trim().to_string(),
-            },
-            None => EvalQuery {
-                id: (i + 1).to_string(),
-                text: l.trim().to_string(),
-            },
-        })
-        .collect()
-}
-
 /// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
 pub fn read_qrels(path: &Path) -> Result<Qrels> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    parse_qrels(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(path).at("reading", path)?;
+    parse_qrels(&text).map_err(|(line, reason)| Error::BadLine {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    })
 }
 
-/// [`read_qrels`] on text.
-pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, String> {
+/// [`read_qrels`] on text; an error is a 1-based line and what is wrong.
+pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, (usize, String)> {
     let mut qrels: Qrels = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -101,16 +66,15 @@ pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, String> {
             continue;
         }
         let [qid, _iter, doc, rel] = f[..] else {
-            return Err(format!(
-                "line {}: expected `qid iter docid rel`, got {} fields",
+            return Err((
                 i + 1,
-                f.len()
+                format!("expected `qid iter docid rel`, got {} fields", f.len()),
             ));
         };
         // Negative grades (some collections use -1 for spam) count as 0.
         let rel: i64 = rel
             .parse()
-            .map_err(|_| format!("line {}: relevance {rel:?} is not an integer", i + 1))?;
+            .map_err(|_| (i + 1, format!("relevance {rel:?} is not an integer")))?;
         qrels
             .entry(qid.to_string())
             .or_default()
@@ -212,7 +176,7 @@ pub struct Report {
 /// Evaluates `queries` against `qrels` on `idx`.
 pub fn evaluate(
     idx: &KorsIndex,
-    queries: &[EvalQuery],
+    queries: &[queries::Query],
     qrels: &Qrels,
     mode: QueryMode,
 ) -> Result<Report> {
@@ -230,7 +194,7 @@ pub fn evaluate(
         }
         let (ranked, error) = match rank_documents(idx, &searcher, &q.text, mode, DEPTH) {
             Ok(r) => (r, None),
-            Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+            Err(e) => (Vec::new(), Some(e.chain())),
         };
         per_query.push(QueryReport {
             qid: q.id.clone(),
@@ -291,7 +255,8 @@ pub fn terms_query(idx: &KorsIndex, text: &str) -> Box<dyn Query> {
 }
 
 /// Document ids for `text`, best first, at most `depth`: passages grouped
-/// by document, each document at its best passage's score.
+/// by document, each document at its best passage's score (as `kors search
+/// --group` shows them).
 pub fn rank_documents(
     idx: &KorsIndex,
     searcher: &Searcher,
@@ -303,95 +268,68 @@ pub fn rank_documents(
         QueryMode::Terms => terms_query(idx, text),
         QueryMode::Syntax => query::build(idx, text, &Filters::default())?.query,
     };
-    if depth == 0 {
-        return Ok(Vec::new());
-    }
-    let total = searcher.num_docs() as usize;
-    // Fetch passages until `depth` distinct documents are found or the
-    // matches run out: most documents have few passages. Documents of equal
-    // score are ordered by id, so that figures do not depend on the order in
-    // which parallel ingest happened to add passages.
-    let mut fetch = (depth * 4).max(64);
-    loop {
-        let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let exhausted = top.len() < fetch || fetch >= total;
-        let lowest = top.last().map(|(s, _)| *s);
-        let mut seen = HashSet::new();
-        let mut docs: Vec<(f32, String)> = Vec::new();
-        let mut id = String::new();
-        for (score, addr) in top {
-            let col = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .str(name::DOC)?
-                .context("index has no doc id column")?;
-            id.clear();
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                col.ord_to_str(ord, &mut id)?;
-            }
-            if seen.insert(id.clone()) {
-                docs.push((score, id.clone()));
-            }
-        }
-        docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        // Done when the depth-th document scores above everything not yet
-        // fetched (a tie there could hide a document with a smaller id).
-        let settled = docs.len() >= depth && lowest.is_some_and(|l| docs[depth - 1].0 > l);
-        if settled || exhausted {
-            docs.truncate(depth);
-            return Ok(docs.into_iter().map(|(_, id)| id).collect());
-        }
-        fetch = (fetch * 4).min(total.max(1));
-    }
+    Ok(best_per_document(searcher, &*query, depth)?
+        .into_iter()
+        .map(|b| b.doc_id)
+        .collect())
 }
 
 /// Checks that the query file and the qrels agree enough to be worth
 /// running: some query must have judgments.
-pub fn check_inputs(queries: &[EvalQuery], qrels: &Qrels) -> Result<()> {
+pub fn check_inputs(queries: &[queries::Query], qrels: &Qrels) -> Result<()> {
     if queries.is_empty() {
-        return Err(Error::Usage("the query file holds no query".into()).into());
+        return Err(Error::Usage("the query file holds no query".into()));
     }
     if !queries.iter().any(|q| qrels.contains_key(&q.id)) {
         return Err(Error::Usage(
             "no query id of the query file appears in the qrels (is it `qid<TAB>query`?)".into(),
-        )
-        .into());
+        ));
     }
     Ok(())
 }
 
-/// Writes reports as a table, one line per index.
-pub fn write_table(reports: &[Report], mut w: impl std::io::Write) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "{:<28} {:<10} {:<6} {:>7} {:>7} {:>7} {:>9} {:>9}",
-        "index", "analyzer", "mode", "queries", "nDCG@10", "MRR@10", "Recall@10", "Recall@100"
-    )?;
-    for r in reports {
+/// Evaluation runs side by side, one per index (`{"runs": […]}` in JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct Runs {
+    /// One run per index, in the order given.
+    pub runs: Vec<Report>,
+}
+
+impl crate::report::Report for Runs {
+    /// A table, one line per index.
+    fn write_human(&self, w: &mut dyn std::io::Write, _color: bool) -> std::io::Result<()> {
         writeln!(
             w,
-            "{:<28} {:<10} {:<6} {:>7} {:>7.4} {:>7.4} {:>9.4} {:>9.4}",
-            r.index.display().to_string(),
-            r.analyzer,
-            match r.mode {
-                QueryMode::Terms => "terms",
-                QueryMode::Syntax => "syntax",
-            },
-            r.queries,
-            r.overall.ndcg_10,
-            r.overall.mrr_10,
-            r.overall.recall_10,
-            r.overall.recall_100
+            "{:<28} {:<10} {:<6} {:>7} {:>7} {:>7} {:>9} {:>9}",
+            "index", "analyzer", "mode", "queries", "nDCG@10", "MRR@10", "Recall@10", "Recall@100"
         )?;
-        if r.errors > 0 {
-            writeln!(w, "  ({} queries could not be parsed)", r.errors)?;
+        for r in &self.runs {
+            writeln!(
+                w,
+                "{:<28} {:<10} {:<6} {:>7} {:>7.4} {:>7.4} {:>9.4} {:>9.4}",
+                r.index.display().to_string(),
+                r.analyzer,
+                match r.mode {
+                    QueryMode::Terms => "terms",
+                    QueryMode::Syntax => "syntax",
+                },
+                r.queries,
+                r.overall.ndcg_10,
+                r.overall.mrr_10,
+                r.overall.recall_10,
+                r.overall.recall_100
+            )?;
+            if r.errors > 0 {
+                writeln!(w, "  ({} queries could not be parsed)", r.errors)?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::queries::parse as parse_queries;
     use super::*;
 
     #[test]

@@ -11,8 +11,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Context, IoContext, Result};
 
 #[derive(Deserialize)]
 struct File {
@@ -64,6 +65,21 @@ pub struct ImportSummary {
     pub qrels: PathBuf,
 }
 
+impl crate::report::Report for ImportSummary {
+    fn write_human(&self, w: &mut dyn Write, _color: bool) -> std::io::Result<()> {
+        writeln!(
+            w,
+            "{} articles, {} paragraphs (documents), {} questions (queries); wrote {}, {}, {}",
+            self.articles,
+            self.paragraphs,
+            self.questions,
+            self.docs.display(),
+            self.queries.display(),
+            self.qrels.display()
+        )
+    }
+}
+
 /// Document id of paragraph `p` of article `a` (both 0-based).
 pub fn doc_id(a: usize, p: usize) -> String {
     format!("korquad-{a:03}-{p:02}")
@@ -71,13 +87,13 @@ pub fn doc_id(a: usize, p: usize) -> String {
 
 /// Imports the KorQuAD file `input` into `out` (created if missing).
 pub fn import(input: &Path, out: &Path) -> Result<ImportSummary> {
-    let text = fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
+    let text = fs::read_to_string(input).at("reading", input)?;
     let file: File = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a KorQuAD (SQuAD) JSON file", input.display()))?;
-    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    fs::create_dir_all(out).at("creating", out)?;
     let create = |name: &str| -> Result<(PathBuf, BufWriter<fs::File>)> {
         let p = out.join(name);
-        let f = fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?;
+        let f = fs::File::create(&p).at("creating", &p)?;
         Ok((p, BufWriter::new(f)))
     };
     let (docs_path, mut docs) = create("docs.jsonl")?;

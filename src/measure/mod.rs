@@ -1,0 +1,11 @@
+//! Measuring kors: `kors eval` (ranking quality against relevance
+//! judgments, [`eval`]; test collections imported by [`korquad`]) and
+//! `kors bench` (warm query latency and throughput, [`bench`]), both
+//! reading query files through [`queries`] and running queries through
+//! `search`'s own functions.
+
+pub mod bench;
+pub mod eval;
+pub mod korquad;
+pub mod orthography;
+pub mod queries;
