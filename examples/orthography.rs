@@ -60,6 +60,13 @@ fn main() {
         r.spacing_terms,
         pct(r.spacing_recall())
     );
+    println!(
+        "  of which the Northern side writes 할것이다 / 있을수 / 하고있다 together: {}; Southern terms found: {} of {} ({})",
+        r.spacing_forms_pairs,
+        r.spacing_forms_found,
+        r.spacing_forms_terms,
+        pct(r.spacing_forms_recall())
+    );
     let list = |v: &[(String, usize)]| {
         v.iter()
             .map(|(t, n)| format!("{t} {n}"))

@@ -31,6 +31,11 @@ pub struct OrthographyReport {
     pub spacing_pairs: usize,
     pub spacing_terms: usize,
     pub spacing_found: usize,
+    /// Of those, the pairs whose Northern side writes a dependent noun or
+    /// an auxiliary verb together (할것이다, 있을수 있다, 하고있다).
+    pub spacing_forms_pairs: usize,
+    pub spacing_forms_terms: usize,
+    pub spacing_forms_found: usize,
     /// Southern terms most often missed on the Northern side.
     pub missed: Vec<(String, usize)>,
     /// The same, in the pairs that differ only by spacing.
@@ -53,6 +58,9 @@ impl OrthographyReport {
     pub fn spacing_recall(&self) -> f64 {
         ratio(self.spacing_found, self.spacing_terms)
     }
+    pub fn spacing_forms_recall(&self) -> f64 {
+        ratio(self.spacing_forms_found, self.spacing_forms_terms)
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -61,6 +69,14 @@ fn ratio(a: usize, b: usize) -> f64 {
     } else {
         a as f64 / b as f64
     }
+}
+
+/// Whether `nk` writes together what `ko` spaces: 것 or 수 after a word
+/// (할것이다, 있을수 있다) or 있다 after -고 (하고있다).
+fn has_northern_spacing(ko: &str, nk: &str) -> bool {
+    [" 것", " 수 ", "고 있"]
+        .iter()
+        .any(|m| ko.matches(m).count() > nk.matches(m).count())
 }
 
 /// The 40 commonest, commonest first.
@@ -106,6 +122,11 @@ pub fn measure<'a>(
             r.spacing_pairs += 1;
             r.spacing_terms += ko_terms.len();
             r.spacing_found += found;
+            if has_northern_spacing(ko, nk) {
+                r.spacing_forms_pairs += 1;
+                r.spacing_forms_terms += ko_terms.len();
+                r.spacing_forms_found += found;
+            }
             for t in ko_terms.iter().filter(|t| !nk_set.contains(t.as_str())) {
                 *spacing_missed.entry(t.clone()).or_default() += 1;
             }
