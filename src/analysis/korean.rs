@@ -19,12 +19,13 @@ use kors_dict::lindera_dictionary::dictionary::Dictionary;
 const MAX_GROUPING_SIZE: usize = 24;
 /// Size of a serialized lindera `WordEntry`: u32 id, i16 cost, u16 left, u16 right.
 const ENTRY_LEN: usize = 10;
-/// Extra cost of a respelt reading inside an eojeol: on the parallel news
-/// (dev), 2500 keeps mecab-ko agreement on Southern text at its span F1
-/// and finds 98.4% of Southern terms in the Northern sentences (word
-/// starts only: 97.9%; no extra cost: 98.6%, with 9 more reference
-/// sentences read differently).
-const INSIDE_WORD_COST: i32 = 2500;
+/// Extra cost of a respelt reading inside an eojeol. Measured on the
+/// parallel news (dev) and 2.9 MB of court decisions: 4000 finds 98.3% of
+/// Southern terms in the Northern sentences and reads the mecab-ko
+/// reference exactly as before, the court text differently in 5 places
+/// (2500: 98.4%, 11 places; 6000: 98.0%, 2; word starts only: 97.9%; no
+/// extra cost: 98.6%, 9 reference sentences read differently).
+const INSIDE_WORD_COST: i32 = 4000;
 /// The longest dictionary word read from a respelt Northern word.
 const MAX_RESPELT_CHARS: usize = 32;
 /// Longest text handed to one lattice; longer input is cut at a space. It
@@ -486,6 +487,12 @@ impl Lattice {
                         let cost = i16::from_le_bytes([e[4], e[5]]) as i32;
                         let left = u16::from_le_bytes([e[6], e[7]]);
                         let right = u16::from_le_bytes([e[8], e[9]]);
+                        // The rule respells words, not people's names
+                        // (허리숙임 is not 허 + 이숙임).
+                        let tag = dict.word_details(id as usize);
+                        if tag.first().is_some_and(|t| t.starts_with("NNP")) {
+                            continue;
+                        }
                         self.nodes.push(mk(
                             begin + len,
                             left,
