@@ -249,9 +249,12 @@ impl fmt::Display for TokenReport {
         let pos = self
             .position
             .map_or_else(|| "-".to_string(), |p| p.to_string());
+        // Padded by display width: a Hangul syllable takes two columns.
+        let width = unicode_width::UnicodeWidthStr::width(self.text.as_str());
+        let pad = " ".repeat(16usize.saturating_sub(width));
         write!(
             f,
-            "{:<16} {:>6}..{:<6} pos {:>4}  {:<8} {:<10} {}",
+            "{}{pad} {:>6}..{:<6} pos {:>4}  {:<8} {:<10} {}",
             self.text,
             self.start,
             self.end,

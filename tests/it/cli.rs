@@ -9,6 +9,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
+use crate::kors;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -24,17 +26,6 @@ fn shared_corpus(name: &str) -> PathBuf {
 }
 
 const SEED_ID: &str = "d0a3d8de649cf0a0";
-
-/// A `kors` command running in `tmp`, with no environment leaking in.
-fn kors(tmp: &TempDir) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kors"));
-    c.current_dir(tmp.path())
-        .env_remove("KORS_INDEX")
-        .env_remove("KORS_CORPUS")
-        .env_remove("KORS_USER_DICT")
-        .env_remove("NO_COLOR");
-    c
-}
 
 fn index_dir(tmp: &TempDir) -> PathBuf {
     tmp.path().join("idx")

@@ -9,6 +9,20 @@ mod reliability;
 
 use std::path::PathBuf;
 
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A `kors` command running in `tmp`, with no environment leaking in.
+pub fn kors(tmp: &TempDir) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kors"));
+    c.current_dir(tmp.path())
+        .env_remove("KORS_INDEX")
+        .env_remove("KORS_CORPUS")
+        .env_remove("KORS_USER_DICT")
+        .env_remove("NO_COLOR");
+    c
+}
+
 /// `../shared/<rel>` beside the repository (CI lays it there too); fails
 /// with a message naming the path when it is missing.
 pub fn shared(rel: &str) -> PathBuf {

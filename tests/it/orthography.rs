@@ -17,13 +17,10 @@ fn words(text: &str) -> Vec<String> {
     out.into_iter().map(|t| t.text).collect()
 }
 
+/// `kors --index <tmp>/idx`, with no environment leaking in.
 fn kors(tmp: &TempDir) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kors"));
-    c.current_dir(tmp.path())
-        .env_remove("KORS_INDEX")
-        .env_remove("KORS_USER_DICT")
-        .arg("--index")
-        .arg(tmp.path().join("idx"));
+    let mut c = crate::kors(tmp);
+    c.arg("--index").arg(tmp.path().join("idx"));
     c
 }
 
