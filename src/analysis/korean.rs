@@ -63,10 +63,8 @@ impl WordRef {
             WordRef::Known(id) | WordRef::Southern(id) => d.word_details(id as usize),
             WordRef::Unknown(id) => d.unknown_word_details(id as usize),
             WordRef::Extra(i) => super::lexicon::lexicon()
-                .entry(i)
-                .features
-                .split(',')
-                .collect(),
+                .resolved(i)
+                .map_or_else(Vec::new, |r| r.features.split(',').collect()),
         }
     }
 
@@ -76,8 +74,8 @@ impl WordRef {
             WordRef::Known(id) | WordRef::Southern(id) => kors_dict::space_penalty(id),
             WordRef::Unknown(id) => kors_dict::space_penalty_unknown(id),
             WordRef::Extra(i) => super::lexicon::lexicon()
-                .entry(i)
-                .base
+                .resolved(i)
+                .and_then(|r| r.base)
                 .map_or(0, kors_dict::space_penalty),
         }
     }
@@ -450,8 +448,11 @@ impl Lattice {
         // Lengths of kors's own entries here: a respelt reading of the same
         // length gives way to them (리설주 the name, not 이설주).
         let mut own_lens = 0u64;
+        let dict_nodes = first..self.nodes.len();
         let northern = lex.prefixes(&self.chars[begin..hi], |len, i| {
-            let e = lex.entry(i);
+            let Some(e) = lex.resolved(i) else {
+                return;
+            };
             own_lens |= 1 << len.min(63);
             self.nodes.push(mk(
                 begin + len,
@@ -461,6 +462,15 @@ impl Lattice {
                 WordRef::Extra(i),
             ));
         });
+        // ko-dic's proper noun of the Northern word's spelling keeps its
+        // reading (라부 the name is not 나부).
+        let named = northern > 0
+            && self.nodes[dict_nodes].iter().any(|n| {
+                n.end as usize == begin + northern
+                    && matches!(n.word, WordRef::Known(id)
+                        if dict.word_details(id as usize).first().is_some_and(|t| t.starts_with("NNP")))
+            });
+        let northern = if named { 0 } else { northern };
         // A Northern word of the initial-sound rule starts here: the
         // Southern words that begin with its Southern form (that word and
         // its compounds) are read from the text respelt.

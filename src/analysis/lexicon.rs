@@ -52,8 +52,28 @@ impl From<Rule> for Reason {
     }
 }
 
-/// One lattice entry of kors's own.
+/// One lattice entry of kors's own: a Northern spelling or a name, read
+/// as a word whose ids and cost are found in ko-dic on first use (so that
+/// starting kors costs no dictionary look-up per table row).
 pub struct Entry {
+    /// The term it is indexed as.
+    pub term: Box<str>,
+    pub reason: Reason,
+    surface: Box<str>,
+    source: Source,
+    resolved: OnceLock<Option<Resolved>>,
+}
+
+/// What an entry is read as.
+enum Source {
+    /// ko-dic's word `southern` of this tag.
+    Southern { tag: Box<str> },
+    /// A new proper noun of this kind.
+    Name(Kind),
+}
+
+/// An entry's place in the lattice.
+pub struct Resolved {
     pub left_id: u16,
     pub right_id: u16,
     pub cost: i32,
@@ -62,9 +82,74 @@ pub struct Entry {
     pub base: Option<u32>,
     /// MeCab features, for `kors analyze --format mecab`.
     pub features: Box<str>,
-    /// The term it is indexed as.
-    pub term: Box<str>,
-    pub reason: Reason,
+}
+
+/// mecab-ko-dic's entries for a surface: (id, cost, left, right, first tag).
+fn ko_dic_entries(surface: &str) -> Vec<(u32, i32, u16, u16, String)> {
+    let dict = kors_dict::dictionary();
+    dict.prefix_dictionary
+        .find_surface(surface)
+        .into_iter()
+        .map(|e| {
+            let id = e.word_id().id();
+            let f = dict.word_details(id as usize);
+            let tag = f.first().map_or("", |t| t.split('+').next().unwrap_or(t));
+            (
+                id,
+                e.word_cost() as i32,
+                e.left_id() as u16,
+                e.right_id() as u16,
+                tag.to_string(),
+            )
+        })
+        .collect()
+}
+
+impl Entry {
+    fn resolve(&self) -> Option<Resolved> {
+        let known = ko_dic_entries(&self.surface);
+        match &self.source {
+            Source::Southern { tag } => {
+                // ko-dic's own reading of the Northern spelling stands (a
+                // proper noun, 라부; a word of the same part of speech).
+                if known.iter().any(|e| e.4 == "NNP" || *e.4 == **tag) {
+                    return None;
+                }
+                let base = ko_dic_entries(&self.term)
+                    .into_iter()
+                    .filter(|e| *e.4 == **tag)
+                    .min_by_key(|e| e.1)?;
+                let features = kors_dict::dictionary()
+                    .word_details(base.0 as usize)
+                    .join(",");
+                Some(Resolved {
+                    left_id: base.2,
+                    right_id: base.3,
+                    cost: base.1,
+                    base: Some(base.0),
+                    features: features.into(),
+                })
+            }
+            // A name ko-dic lacks (or has as no noun) is a word of its own,
+            // costed as ko-dic's names are; one ko-dic has keeps ko-dic's
+            // analysis, so Southern text reads as before (see `alias`).
+            Source::Name(kind) => {
+                if known.iter().any(|e| e.4.starts_with('N')) {
+                    return None;
+                }
+                let s = &self.surface;
+                let (left_id, right_id, cost, class, batchim) = proper_noun(*kind, s);
+                let tf = if batchim { "T" } else { "F" };
+                Some(Resolved {
+                    left_id,
+                    right_id,
+                    cost,
+                    base: None,
+                    features: format!("NNP,{class},{tf},{s},*,*,*,*").into(),
+                })
+            }
+        }
+    }
 }
 
 /// The lexicon: a character trie over the entries' surfaces, and the
@@ -81,13 +166,19 @@ pub struct Lexicon {
     /// The first characters of every surface (a bit per BMP code point),
     /// so that most positions of a text cost one bit test.
     first: Vec<u64>,
-    aliases: FxHashMap<u32, (Box<str>, Reason)>,
+    /// Northern words of the initial-sound rule by surface: (tag,
+    /// Southern form). ko-dic's word of that surface and tag is read as it.
+    initial: FxHashMap<Box<str>, Vec<(Box<str>, Box<str>)>>,
+    /// One-word Hangul spellings of names that differ from the identity.
+    name_spellings: FxHashMap<Box<str>, (Box<str>, Reason)>,
     /// One-word Hangul spellings of names: a text that is nothing else (a
     /// query) is the name, whatever the lattice makes of it at the end of
     /// a text (쇼이구 alone reads as 쇼 + 이 + 구).
     whole: FxHashMap<Box<str>, (Box<str>, Reason)>,
     /// Spellings by the term they are indexed as.
     written: FxHashMap<Box<str>, Vec<Box<str>>>,
+    /// The first words of names spelt with several words, lower-cased.
+    heads: rustc_hash::FxHashSet<Box<str>>,
 }
 
 static USER: OnceLock<Vec<Identity>> = OnceLock::new();
@@ -141,31 +232,11 @@ fn proper_noun(kind: Kind, surface: &str) -> (u16, u16, i32, &'static str, bool)
 
 impl Lexicon {
     fn build() -> Lexicon {
-        let dict = kors_dict::dictionary();
         let mut lex = Lexicon {
             ends: vec![Vec::new()],
             northern: vec![false],
             first: vec![0; 1024],
             ..Lexicon::default()
-        };
-        // mecab-ko-dic's entries for a surface, with their first tag.
-        let entries_of = |surface: &str| -> Vec<(u32, i32, u16, u16, String)> {
-            dict.prefix_dictionary
-                .find_surface(surface)
-                .into_iter()
-                .map(|e| {
-                    let id = e.word_id().id();
-                    let f = dict.word_details(id as usize);
-                    let tag = f.first().map_or("", |t| t.split('+').next().unwrap_or(t));
-                    (
-                        id,
-                        e.word_cost() as i32,
-                        e.left_id() as u16,
-                        e.right_id() as u16,
-                        tag.to_string(),
-                    )
-                })
-                .collect()
         };
         for p in northern::parse(northern::TABLE) {
             let reason = Reason::from(p.rule);
@@ -173,58 +244,41 @@ impl Lexicon {
                 .entry(p.southern.as_str().into())
                 .or_default()
                 .push(p.northern.as_str().into());
-            let own: Vec<_> = entries_of(&p.northern)
-                .into_iter()
-                .filter(|e| e.4 == p.tag)
-                .collect();
             // A word ko-dic has under its Northern spelling is read as the
             // Southern one only by the initial-sound rule (로동 cannot be a
             // Southern spelling); by a gloss it may be a Southern word of
             // its own (파리, the fly, is not 바리).
             if p.rule == Rule::InitialSound {
-                for e in &own {
-                    lex.aliases
-                        .insert(e.0, (p.southern.as_str().into(), reason));
-                }
+                lex.initial
+                    .entry(p.northern.as_str().into())
+                    .or_default()
+                    .push((p.tag.as_str().into(), p.southern.as_str().into()));
             }
             // Only the first syllable respelt: the lattice reads it (and
             // the compounds it begins) from the dictionary directly.
             let first_only =
                 northern::initial_sound_rule(&p.northern).as_ref() == Some(&p.southern);
-            // ko-dic's proper nouns keep their reading (라부 the name).
-            if entries_of(&p.northern).iter().any(|e| e.4 == "NNP") {
-                continue;
-            }
             if p.rule == Rule::InitialSound && first_only {
                 let node = lex.node(&p.northern);
                 lex.northern[node as usize] = true;
                 continue;
             }
-            if !own.is_empty() {
-                continue;
-            }
-            let Some(base) = entries_of(&p.southern)
-                .into_iter()
-                .filter(|e| e.4 == p.tag)
-                .min_by_key(|e| e.1)
-            else {
-                continue;
-            };
-            let features = dict.word_details(base.0 as usize).join(",");
-            lex.insert(
-                &p.northern,
-                Entry {
-                    left_id: base.2,
-                    right_id: base.3,
-                    cost: base.1,
-                    base: Some(base.0),
-                    features: features.into(),
-                    term: p.southern.as_str().into(),
-                    reason,
+            lex.insert(Entry {
+                term: p.southern.as_str().into(),
+                reason,
+                surface: p.northern.as_str().into(),
+                source: Source::Southern {
+                    tag: p.tag.as_str().into(),
                 },
-            );
+                resolved: OnceLock::new(),
+            });
         }
         for ident in identities() {
+            for s in &ident.spellings {
+                if let Some((head, _)) = s.split_once(' ') {
+                    lex.heads.insert(head.to_lowercase().into());
+                }
+            }
             lex.written
                 .entry(ident.id.as_str().into())
                 .or_default()
@@ -234,43 +288,19 @@ impl Lexicon {
             }
             let reason = Reason::Name(ident.origin);
             for s in ident.spellings.iter().filter(|s| names::is_hangul_word(s)) {
-                let known = entries_of(s);
-                // A name ko-dic lacks (or has as no noun) is a word of its
-                // own, costed as ko-dic's names are; one ko-dic has keeps
-                // ko-dic's analysis (so Southern text reads as before) and
-                // is the name where ko-dic reads it as a proper noun (조선
-                // the country, not 조선 shipbuilding), or, lacking one, as
-                // the common noun (남한).
                 lex.whole
                     .insert(s.as_str().into(), (ident.id.as_str().into(), reason));
-                if !known.iter().any(|e| e.4.starts_with('N')) {
-                    let (left_id, right_id, cost, class, batchim) = proper_noun(ident.kind, s);
-                    let tf = if batchim { "T" } else { "F" };
-                    lex.insert(
-                        s,
-                        Entry {
-                            left_id,
-                            right_id,
-                            cost,
-                            base: None,
-                            features: format!("NNP,{class},{tf},{s},*,*,*,*").into(),
-                            term: ident.id.as_str().into(),
-                            reason,
-                        },
-                    );
-                } else if *s != ident.id {
-                    // The proper-noun reading is the name (조선 the country,
-                    // not 조선 shipbuilding); a word ko-dic has only as a
-                    // common noun (남한) is the name too.
-                    let tag = if known.iter().any(|e| e.4 == "NNP") {
-                        "NNP"
-                    } else {
-                        "NNG"
-                    };
-                    for e in known.iter().filter(|e| e.4 == tag) {
-                        lex.aliases.insert(e.0, (ident.id.as_str().into(), reason));
-                    }
+                if *s != ident.id {
+                    lex.name_spellings
+                        .insert(s.as_str().into(), (ident.id.as_str().into(), reason));
                 }
+                lex.insert(Entry {
+                    term: ident.id.as_str().into(),
+                    reason,
+                    surface: s.as_str().into(),
+                    source: Source::Name(ident.kind),
+                    resolved: OnceLock::new(),
+                });
             }
         }
         lex
@@ -297,8 +327,8 @@ impl Lexicon {
         node
     }
 
-    fn insert(&mut self, surface: &str, entry: Entry) {
-        let node = self.node(surface);
+    fn insert(&mut self, entry: Entry) {
+        let node = self.node(&entry.surface.clone());
         // A later entry for the same surface replaces an earlier one (the
         // user's table comes last).
         let i = self.entries.len() as u32;
@@ -341,10 +371,30 @@ impl Lexicon {
         &self.entries[i as usize]
     }
 
-    /// The form a mecab-ko-dic word is indexed as, when it is a Northern
-    /// spelling or a name's.
-    pub fn alias(&self, word_id: u32) -> Option<(&str, Reason)> {
-        self.aliases.get(&word_id).map(|(t, r)| (&**t, *r))
+    /// Where entry `i` goes in the lattice; `None` when ko-dic's own word
+    /// of that spelling stands instead.
+    pub fn resolved(&self, i: u32) -> Option<&Resolved> {
+        let e = &self.entries[i as usize];
+        e.resolved.get_or_init(|| e.resolve()).as_ref()
+    }
+
+    /// The form a mecab-ko-dic word (`surface`, first tag `tag`) is indexed
+    /// as, when it is a Northern spelling (로동/NNG → 노동) or a name's: the
+    /// proper-noun reading is the name (조선 the country, not 조선
+    /// shipbuilding), or, where ko-dic has none, the common noun (남한).
+    pub fn alias(&self, surface: &str, tag: &str) -> Option<(&str, Reason)> {
+        if let Some((id, reason)) = self.name_spellings.get(surface) {
+            let named = tag == "NNP"
+                || tag == "NNG" && !ko_dic_entries(surface).iter().any(|e| e.4 == "NNP");
+            if named {
+                return Some((id, *reason));
+            }
+        }
+        self.initial
+            .get(surface)?
+            .iter()
+            .find(|(t, _)| **t == *tag)
+            .map(|(_, s)| (&**s, Reason::InitialSound))
     }
 
     /// How a term may be written in a text: itself, the spellings that
@@ -360,17 +410,29 @@ impl Lexicon {
         out
     }
 
+    /// Whether `word` may begin a name spelt with several words: it starts
+    /// with such a name's first word (a particle may follow it).
+    pub fn may_begin_name(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        lower
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| &lower[..i])
+            .chain(std::iter::once(lower.as_str()))
+            .any(|prefix| self.heads.contains(prefix))
+    }
+
     /// The name a whole text spells, if it is one name's one-word spelling.
     pub fn whole_name(&self, text: &str) -> Option<(&str, Reason)> {
         self.whole.get(text).map(|(t, r)| (&**t, *r))
     }
 
-    /// Number of lattice entries and of aliases.
-    pub fn len(&self) -> (usize, usize) {
-        (self.entries.len(), self.aliases.len())
+    /// Number of lattice entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.aliases.is_empty()
+        self.entries.is_empty()
     }
 }

@@ -379,9 +379,16 @@ impl MorphInfo {
         let (base, normal) = match word {
             WordRef::Extra(i) => {
                 let e = lex.entry(i);
-                (e.base.map(WordRef::Known), Some((e.term.clone(), e.reason)))
+                let base = lex.resolved(i).and_then(|r| r.base);
+                (base.map(WordRef::Known), Some((e.term.clone(), e.reason)))
             }
-            WordRef::Known(id) => (None, lex.alias(id).map(|(t, r)| (t.into(), r))),
+            WordRef::Known(_) => {
+                // ko-dic's reading field is the word's surface.
+                let f = word.features();
+                let tag = f.first().map_or("", |t| t.split('+').next().unwrap_or(t));
+                let surface = f.get(3).copied().unwrap_or("*");
+                (None, lex.alias(surface, tag).map(|(t, r)| (t.into(), r)))
+            }
             WordRef::Southern(id) => {
                 let w = WordRef::Known(id);
                 // ko-dic's reading field is the word's Southern surface.
@@ -677,11 +684,11 @@ fn name_map() -> &'static names::NameMap {
         let mut map = names::NameMap::default();
         for ident in lexicon::identities() {
             for s in &ident.spellings {
+                if ident.kind.is_single_word() && names::is_hangul_word(s) {
+                    continue; // the lattice reads it as the name (`lexicon`)
+                }
                 buf.clear();
                 analyzer.terms_into(s, &mut buf);
-                if buf.iter().any(|(t, _)| t == ident.id) {
-                    continue; // the lattice reads it as the name already
-                }
                 // A single term stands for the name only if it spans the
                 // whole spelling (러우전쟁 → 전쟁 must not make every 전쟁 a
                 // name).
@@ -838,15 +845,36 @@ fn script_words(
 /// The identities of the names `text` spells over several words (`Kim Jong
 /// Un` → 김정은), for a query whose words are analysed one at a time.
 pub fn names_of_several_words(text: &str) -> Vec<String> {
-    let mut ids: Vec<String> = Analyzer::new()
-        .explain(text)
-        .into_iter()
-        .filter(|t| matches!(t.note, Some(Note::Name(_))))
-        .map(|t| t.text)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    struct Names(Vec<String>);
+    impl Sink for Names {
+        fn keep(
+            &mut self,
+            t: &str,
+            _: usize,
+            _: usize,
+            _: Script,
+            _: Option<&str>,
+            n: Option<Note>,
+        ) {
+            if matches!(n, Some(Note::Name(_))) && !self.0.iter().any(|x| x == t) {
+                self.0.push(t.to_string());
+            }
+        }
+    }
+    thread_local! {
+        // Kept, so that its caches serve every query of a process.
+        static ANALYZER: std::cell::RefCell<Analyzer> = std::cell::RefCell::new(Analyzer::new());
+    }
+    // A name of several words needs a space, and a word that may begin
+    // one: most queries skip the second analysis.
+    let lex = lexicon::lexicon();
+    let several = text.split_whitespace().nth(1).is_some();
+    if !several || !text.split_whitespace().any(|w| lex.may_begin_name(w)) {
+        return Vec::new();
+    }
+    let mut names = Names(Vec::new());
+    ANALYZER.with(|a| a.borrow_mut().run(text, &mut names));
+    names.0
 }
 
 /// `kors analyze`: every token of `text`, kept or dropped.
