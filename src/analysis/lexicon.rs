@@ -52,6 +52,9 @@ impl From<Rule> for Reason {
     }
 }
 
+/// A part-of-speech tag and the Southern form of a word of that tag.
+type TagAndForm = (Box<str>, Box<str>);
+
 /// One lattice entry of kors's own: a Northern spelling or a name, read
 /// as a word whose ids and cost are found in ko-dic on first use (so that
 /// starting kors costs no dictionary look-up per table row).
@@ -168,7 +171,7 @@ pub struct Lexicon {
     first: Vec<u64>,
     /// Northern words of the initial-sound rule by surface: (tag,
     /// Southern form). ko-dic's word of that surface and tag is read as it.
-    initial: FxHashMap<Box<str>, Vec<(Box<str>, Box<str>)>>,
+    initial: FxHashMap<Box<str>, Vec<TagAndForm>>,
     /// One-word Hangul spellings of names that differ from the identity.
     name_spellings: FxHashMap<Box<str>, (Box<str>, Reason)>,
     /// One-word Hangul spellings of names: a text that is nothing else (a
