@@ -11,4 +11,5 @@ pub mod error;
 pub mod index;
 pub mod measure;
 pub mod report;
+pub mod script;
 pub mod search;

@@ -9,14 +9,7 @@
 //! three jamo, so this keeps a Korean sentence quoting an English name from
 //! being called English on raw character counts.
 
-/// Writing systems the guess distinguishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
-    Hangul,
-    Cyrillic,
-    Latin,
-    Other,
-}
+pub use crate::script::Script;
 
 /// Letter counts per script (Hangul syllables weighted ×2, see module doc).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,23 +59,12 @@ impl ScriptCounts {
     }
 }
 
-/// The script of a letter, `None` for non-letters and uncounted scripts.
+/// The script of a letter, `None` for non-letters and the scripts not
+/// counted (Han, see the module doc).
 pub fn script_of_char(ch: char) -> Option<Script> {
-    match ch {
-        'a'..='z' | 'A'..='Z' => Some(Script::Latin),
-        '\u{1100}'..='\u{11FF}'
-        | '\u{3130}'..='\u{318F}'
-        | '\u{A960}'..='\u{A97F}'
-        | '\u{AC00}'..='\u{D7A3}'
-        | '\u{D7B0}'..='\u{D7FF}' => Some(Script::Hangul),
-        '\u{0400}'..='\u{052F}' | '\u{1C80}'..='\u{1C8F}' | '\u{2DE0}'..='\u{2DFF}' => {
-            Some(Script::Cyrillic)
-        }
-        // Latin-1 letters, Latin Extended-A/B, IPA, Latin Extended Additional.
-        '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' if ch.is_alphabetic() => {
-            Some(Script::Latin)
-        }
-        _ if ch.is_alphabetic() => Some(Script::Other),
+    match crate::script::script_of(ch) {
+        s @ (Script::Hangul | Script::Cyrillic | Script::Latin) => Some(s),
+        Script::Other if ch.is_alphabetic() => Some(Script::Other),
         _ => None,
     }
 }
@@ -93,7 +75,7 @@ pub fn lang_of_script(s: Script) -> &'static str {
         Script::Hangul => "ko",
         Script::Cyrillic => "ru",
         Script::Latin => "en",
-        Script::Other => "und",
+        Script::Han | Script::Number | Script::Other => "und",
     }
 }
 
