@@ -429,13 +429,4 @@ impl Lexicon {
     pub fn whole_name(&self, text: &str) -> Option<(&str, Reason)> {
         self.whole.get(text).map(|(t, r)| (&**t, *r))
     }
-
-    /// Number of lattice entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }

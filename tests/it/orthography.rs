@@ -52,6 +52,15 @@ fn search(tmp: &TempDir, query: &str, extra: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// Documents `(id, text)` as JSON Lines.
+fn write_jsonl(file: &Path, docs: &[(&str, &str)]) {
+    let jsonl: String = docs
+        .iter()
+        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
+        .collect();
+    fs::write(file, jsonl).unwrap();
+}
+
 /// The highlighted strings of a hit.
 fn highlights(hit: &Value) -> Vec<String> {
     let text = hit["text"].as_str().unwrap();
@@ -219,11 +228,7 @@ fn one_name_is_found_in_three_scripts() {
         ),
         ("ko2", "라브로프 외무장관이 최선희 외무상과 회담했다."),
     ];
-    let jsonl: String = docs
-        .iter()
-        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
-        .collect();
-    fs::write(&file, jsonl).unwrap();
+    write_jsonl(&file, &docs);
     index(&tmp, &[&file], &[]);
     let ids = |q: &str| -> Vec<String> {
         let mut v: Vec<String> = search(&tmp, q, &[])
@@ -300,11 +305,7 @@ fn a_user_dictionary_adds_names_without_rebuilding_kors() {
         ("b", "Посол Куликов выступил."),
         ("c", "꿀리꼬브대사가 연설하였다."),
     ];
-    let jsonl: String = docs
-        .iter()
-        .map(|(id, text)| format!("{}\n", serde_json::json!({"id": id, "text": text})))
-        .collect();
-    fs::write(&file, jsonl).unwrap();
+    write_jsonl(&file, &docs);
     let user = ["--user-dict", dict.to_str().unwrap()];
     index(&tmp, &[&file], &user);
     for q in ["쿨리코프", "Kulikov", "Куликов", "꿀리꼬브"] {
