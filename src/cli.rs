@@ -176,7 +176,7 @@ pub struct AddArgs {
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// When stdout is a terminal and NO_COLOR is unset
+    /// When stdout is a terminal, NO_COLOR is unset and TERM is not dumb
     Auto,
     /// Always
     Always,

@@ -242,8 +242,12 @@ fn search(a: cli::SearchArgs) -> Result<Task> {
             ColorChoice::Always => Format::Color,
             ColorChoice::Never => Format::Plain,
             ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                if std::io::stdout().is_terminal() && !no_color {
+                let colour = kors::search::output::auto_colour(
+                    std::io::stdout().is_terminal(),
+                    std::env::var_os("NO_COLOR").as_deref(),
+                    std::env::var_os("TERM").as_deref(),
+                );
+                if colour {
                     Format::Color
                 } else {
                     Format::Plain

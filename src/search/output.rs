@@ -1,12 +1,22 @@
 //! Printing hits: for a terminal (ANSI colour only when asked for or when
-//! stdout is a terminal and `NO_COLOR` is unset), as plain text with
-//! `**…**` around matched words, or as JSON Lines.
+//! stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`), as
+//! plain text with `**…**` around matched words, or as JSON Lines.
 
 use std::io::{self, Write};
 
 use super::{Hit, Results};
 use crate::error::Exit;
 use crate::report::Report;
+
+/// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set
+/// (to anything but the empty string) or `TERM` is `dumb`.
+pub fn auto_colour(
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -116,4 +126,25 @@ fn write_explanation(e: &serde_json::Value, depth: usize, w: &mut dyn Write) -> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::auto_colour;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color_or_a_dumb_term() {
+        let s = |v: &'static str| Some(OsStr::new(v));
+        assert!(auto_colour(true, None, s("xterm-256color")));
+        assert!(auto_colour(true, None, None));
+        assert!(
+            auto_colour(true, s(""), s("xterm")),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!auto_colour(false, None, s("xterm")), "not a terminal");
+        assert!(!auto_colour(true, s("1"), s("xterm")), "NO_COLOR");
+        assert!(!auto_colour(true, None, s("dumb")), "TERM=dumb");
+    }
 }

