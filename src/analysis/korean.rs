@@ -434,10 +434,7 @@ impl Lattice {
             // keep-the-last tie-break); walking them backwards restores
             // MeCab's order, and with it MeCab's choice between equal costs.
             for e in entries.chunks_exact(ENTRY_LEN).rev() {
-                let id = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
-                let cost = i16::from_le_bytes([e[4], e[5]]) as i32;
-                let left = u16::from_le_bytes([e[6], e[7]]);
-                let right = u16::from_le_bytes([e[8], e[9]]);
+                let (id, cost, left, right) = decode_entry(e);
                 self.nodes
                     .push(mk(begin + len, left, right, cost, WordRef::Known(id)));
             }
@@ -493,10 +490,7 @@ impl Lattice {
                         continue;
                     }
                     for e in entries.chunks_exact(ENTRY_LEN).rev() {
-                        let id = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
-                        let cost = i16::from_le_bytes([e[4], e[5]]) as i32;
-                        let left = u16::from_le_bytes([e[6], e[7]]);
-                        let right = u16::from_le_bytes([e[8], e[9]]);
+                        let (id, cost, left, right) = decode_entry(e);
                         // The rule respells words, not people's names
                         // (허리숙임 is not 허 + 이숙임).
                         let tag = dict.word_details(id as usize);
@@ -565,6 +559,17 @@ impl Lattice {
             add_unknown(&mut self.nodes, begin + 1);
         }
     }
+}
+
+/// A serialized lindera `WordEntry`: (word id, cost, left id, right id).
+#[inline]
+fn decode_entry(e: &[u8]) -> (u32, i32, u16, u16) {
+    (
+        u32::from_le_bytes([e[0], e[1], e[2], e[3]]),
+        i16::from_le_bytes([e[4], e[5]]) as i32,
+        u16::from_le_bytes([e[6], e[7]]),
+        u16::from_le_bytes([e[8], e[9]]),
+    )
 }
 
 /// Where to cut `text` so the piece has at most [`MAX_LATTICE_CHARS`]
