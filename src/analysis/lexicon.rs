@@ -10,7 +10,7 @@
 //! spellings and one-word names are entries of their own, with the ids and
 //! cost of their Southern form or of a proper noun. A word mecab-ko-dic
 //! already has (it lists some Northern words: 로동, 력사, 녀성) keeps its
-//! analysis and is indexed as the Southern form: an alias by word id.
+//! analysis and is indexed as the Southern form: an alias by its surface.
 //! Built once per process, on the first Korean text.
 
 use std::path::Path;
@@ -331,7 +331,8 @@ impl Lexicon {
     }
 
     fn insert(&mut self, entry: Entry) {
-        let node = self.node(&entry.surface.clone());
+        let surface = entry.surface.clone();
+        let node = self.node(&surface);
         // A later entry for the same surface replaces an earlier one (the
         // user's table comes last).
         let i = self.entries.len() as u32;

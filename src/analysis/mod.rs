@@ -376,30 +376,27 @@ struct Part {
 impl MorphInfo {
     fn of(word: WordRef) -> MorphInfo {
         let lex = lexicon::lexicon();
-        let (base, normal) = match word {
-            WordRef::Extra(i) => {
-                let e = lex.entry(i);
-                let base = lex.resolved(i).and_then(|r| r.base);
-                (base.map(WordRef::Known), Some((e.term.clone(), e.reason)))
-            }
-            WordRef::Known(_) => {
-                // ko-dic's reading field is the word's surface.
-                let f = word.features();
-                let tag = f.first().map_or("", |t| t.split('+').next().unwrap_or(t));
-                let surface = f.get(3).copied().unwrap_or("*");
-                (None, lex.alias(surface, tag).map(|(t, r)| (t.into(), r)))
-            }
-            WordRef::Southern(id) => {
-                let w = WordRef::Known(id);
-                // ko-dic's reading field is the word's Southern surface.
-                let reading = w.features().get(3).copied().unwrap_or("*");
-                (Some(w), Some((reading.into(), Reason::InitialSound)))
-            }
-            WordRef::Unknown(_) => (None, None),
+        // The ko-dic word whose features it has: its own, or the Southern
+        // word a Northern spelling is read as.
+        let base = match word {
+            WordRef::Extra(i) => lex.resolved(i).and_then(|r| r.base).map(WordRef::Known),
+            WordRef::Southern(id) => Some(WordRef::Known(id)),
+            WordRef::Known(_) | WordRef::Unknown(_) => None,
         };
         let feats = base.unwrap_or(word).features();
         let tag_full = feats.first().copied().unwrap_or("*");
         let tag = tag_full.split('+').next().unwrap_or(tag_full);
+        // ko-dic's reading field is the word's (Southern) surface.
+        let reading = feats.get(3).copied().unwrap_or("*");
+        let normal = match word {
+            WordRef::Extra(i) => {
+                let e = lex.entry(i);
+                Some((e.term.clone(), e.reason))
+            }
+            WordRef::Known(_) => lex.alias(reading, tag).map(|(t, r)| (t.into(), r)),
+            WordRef::Southern(_) => Some((reading.into(), Reason::InitialSound)),
+            WordRef::Unknown(_) => None,
+        };
         let typ = feats.get(4).copied().unwrap_or("*");
         let expression = feats.get(7).copied().unwrap_or("*");
         let owned = |parts: Vec<(&str, &str)>| {
