@@ -8,6 +8,7 @@ use kors::analysis::AnalyzerKind;
 use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
+use kors::search::SearchRequest;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -190,12 +191,14 @@ pub struct SearchArgs {
     /// The query; several arguments are joined with spaces
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Number of hits
-    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
-    pub limit: usize,
-    /// Skip this many hits
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub offset: usize,
+    /// Number of hits (0–10000)
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=SearchRequest::MAX_LIMIT as u64))]
+    pub limit: u64,
+    /// Skip this many hits (0–1000000)
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=SearchRequest::MAX_OFFSET as u64))]
+    pub offset: u64,
     /// Only the best passage of each document
     #[arg(long)]
     pub group: bool,
@@ -368,16 +371,18 @@ pub struct BenchArgs {
     /// Query file (repeatable) [default: the shipped sets]
     #[arg(long, value_name = "FILE")]
     pub queries: Vec<PathBuf>,
-    /// Untimed rounds over each set first
-    #[arg(long, default_value_t = BenchOptions::DEFAULT.warmup, value_name = "N")]
-    pub warmup: usize,
+    /// Untimed rounds over each set first (0–1000000)
+    #[arg(long, default_value_t = BenchOptions::DEFAULT.warmup as u64, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    pub warmup: u64,
     /// Timed rounds over each set (1–1000000)
     #[arg(long, default_value_t = BenchOptions::DEFAULT.iterations as u64, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub iterations: u64,
-    /// Hits per query
-    #[arg(short = 'n', long, default_value_t = BenchOptions::DEFAULT.limit, value_name = "K")]
-    pub limit: usize,
+    /// Hits per query (1–10000)
+    #[arg(short = 'n', long, default_value_t = BenchOptions::DEFAULT.limit as u64, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..=SearchRequest::MAX_LIMIT as u64))]
+    pub limit: u64,
     /// Also read the hits and make snippets, as `kors search` prints them
     #[arg(long)]
     pub snippets: bool,

@@ -163,9 +163,9 @@ impl Config {
             Command::Bench(a) => Task::Bench {
                 queries: a.queries,
                 options: BenchOptions {
-                    warmup: a.warmup,
+                    warmup: a.warmup as usize,
                     iterations: a.iterations as usize,
-                    limit: a.limit,
+                    limit: a.limit as usize,
                     snippets: a.snippets,
                     threads: a.threads as usize,
                     mode: a.mode.into(),
@@ -259,8 +259,8 @@ fn search(a: cli::SearchArgs) -> Result<Task> {
         request: SearchRequest {
             query: a.query.join(" "),
             filters,
-            limit: a.limit,
-            offset: a.offset,
+            limit: a.limit as usize,
+            offset: a.offset as usize,
             group: a.group,
             explain: a.explain,
         },

@@ -1,19 +1,51 @@
 //! Dates: of a document (front matter, JSONL) and of `--since`/`--until`.
 //! One calendar check for both; a document may give a timestamp, whose
-//! date part is kept as written.
+//! date part is kept as written. A document's date must lie between
+//! [`FIRST_DAY`] and [`LAST_DAY`]; `--since`/`--until` may be any day.
 
-/// `YYYY-MM-DD` only, as `kors search --since/--until` take it.
-pub fn parse_day(s: &str) -> Result<time::Date, String> {
+use time::{Date, Month};
+
+/// The first day a document may carry. tantivy stores a date as
+/// nanoseconds since 1970 in an `i64` (1677-09-21 to 2262-04-11) and
+/// clamps what lies outside; kors refuses such a date instead of changing
+/// it, and keeps to the whole years inside.
+pub const FIRST_DAY: Date = day(1678, Month::January, 1);
+/// The last day a document may carry (see [`FIRST_DAY`]).
+pub const LAST_DAY: Date = day(2261, Month::December, 31);
+
+const fn day(year: i32, month: Month, d: u8) -> Date {
+    match Date::from_calendar_date(year, month, d) {
+        Ok(date) => date,
+        Err(_) => panic!("not a day"),
+    }
+}
+
+/// `YYYY-MM-DD` only, as `kors search --since/--until` take it; any year
+/// from 0000 to 9999.
+pub fn parse_day(s: &str) -> Result<Date, String> {
     let bad = || format!("`{s}` is not a date of the form YYYY-MM-DD");
     if s.trim().len() != 10 {
         return Err(bad());
     }
-    parse_date(s).map_err(|_| bad())
+    calendar_date(s).map_err(|_| bad())
 }
 
-/// `YYYY-MM-DD`, or an RFC 3339 timestamp whose date part is kept as written
-/// (no conversion to UTC: the writer's calendar day is what a reader means).
-pub fn parse_date(s: &str) -> Result<time::Date, String> {
+/// A document's date: `YYYY-MM-DD`, or an RFC 3339 timestamp whose date
+/// part is kept as written (no conversion to UTC: the writer's calendar day
+/// is what a reader means), from [`FIRST_DAY`] to [`LAST_DAY`].
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let date = calendar_date(s)?;
+    if !(FIRST_DAY..=LAST_DAY).contains(&date) {
+        return Err(format!(
+            "date {:?} is outside the dates kors can store ({FIRST_DAY} to {LAST_DAY})",
+            s.trim()
+        ));
+    }
+    Ok(date)
+}
+
+/// `YYYY-MM-DD` or an RFC 3339 timestamp, any year.
+fn calendar_date(s: &str) -> Result<Date, String> {
     let s = s.trim();
     let bad = || {
         format!("invalid date {s:?}: expected YYYY-MM-DD or an RFC 3339 timestamp (2024-06-19T10:00:00Z)")
@@ -35,9 +67,9 @@ pub fn parse_date(s: &str) -> Result<time::Date, String> {
     };
     let month = u8::try_from(m)
         .ok()
-        .and_then(|m| time::Month::try_from(m).ok())
+        .and_then(|m| Month::try_from(m).ok())
         .ok_or_else(|| format!("invalid date {s:?}: there is no month {m}"))?;
-    let date = time::Date::from_calendar_date(y as i32, month, d as u8)
+    let date = Date::from_calendar_date(y as i32, month, d as u8)
         .map_err(|_| format!("invalid date {s:?}: {month} {y} has no day {d}"))?;
     let rest = &b[10..];
     if rest.is_empty() {
@@ -124,6 +156,27 @@ mod tests {
             assert!(e.contains("invalid date"), "{bad}: {e}");
         }
         assert!(parse_date("2024-02-30").unwrap_err().contains("no day 30"));
+    }
+
+    #[test]
+    fn document_dates_outside_what_the_index_holds_are_refused() {
+        for (s, ok) in [
+            ("0000-01-01", false),
+            ("1677-12-31", false),
+            ("1678-01-01", true),
+            ("2261-12-31", true),
+            ("2262-01-01", false),
+            ("9999-12-31T23:59:59Z", false),
+        ] {
+            let r = parse_date(s);
+            assert_eq!(r.is_ok(), ok, "{s}: {r:?}");
+            if let Err(e) = r {
+                assert!(e.contains("1678-01-01 to 2261-12-31"), "{e}");
+            }
+        }
+        // A filter may name any day.
+        assert!(parse_day("0000-01-01").is_ok());
+        assert!(parse_day("9999-12-31").is_ok());
     }
 
     #[test]

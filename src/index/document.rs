@@ -7,6 +7,7 @@ use tantivy::TantivyDocument;
 use super::ingest::Tokenize;
 use super::KorsIndex;
 use crate::analysis;
+pub use crate::corpus::date::{FIRST_DAY, LAST_DAY};
 use crate::corpus::Document;
 
 /// `text` analysed by this thread's kept analyzer of `kind`, as tantivy
@@ -24,6 +25,13 @@ fn pre_tokenize(kind: analysis::AnalyzerKind, text: &str) -> PreTokenizedString 
         text: text.to_string(),
         tokens,
     }
+}
+
+/// A day as the `date` field holds it: midnight UTC. Exact for the days a
+/// document may carry ([`FIRST_DAY`] to [`LAST_DAY`]); tantivy clamps the
+/// others.
+pub fn day_value(d: time::Date) -> tantivy::DateTime {
+    tantivy::DateTime::from_utc(d.midnight().assume_utc())
 }
 
 /// Helper to read optional string-ish metadata whatever its exact type.
@@ -51,10 +59,7 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
     let title_tokens = title
         .filter(|_| !doc.passages.is_empty())
         .map(|t| pre_tokenize(idx.analyzer, t));
-    let date = doc
-        .meta
-        .date
-        .map(|d| tantivy::DateTime::from_utc(d.midnight().assume_utc()));
+    let date = doc.meta.date.map(day_value);
     let mut out = Vec::with_capacity(doc.passages.len());
     let mut title_indexed = false;
     for p in &doc.passages {

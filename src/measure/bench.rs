@@ -163,7 +163,10 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
                 .map(|t| {
                     let (ok, searcher) = (&ok, &searcher);
                     s.spawn(move || -> Result<(Vec<u64>, usize)> {
-                        let mut lat = Vec::with_capacity(ok.len() * opts.iterations);
+                        // Reserved up to a bound: the product can be huge.
+                        let mut lat = Vec::with_capacity(
+                            ok.len().saturating_mul(opts.iterations).min(1 << 20),
+                        );
                         let mut hits = 0;
                         let shift = t * ok.len() / threads;
                         for _ in 0..opts.iterations {

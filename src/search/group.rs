@@ -30,14 +30,16 @@ pub fn best_per_document(
     query: &dyn Query,
     depth: usize,
 ) -> Result<Vec<Best>> {
+    let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    // No more documents than passages: a huge depth allocates nothing.
+    let depth = depth.min(total);
     if depth == 0 {
         return Ok(Vec::new());
     }
     let ids = DocIds::of(searcher)?;
-    let total = searcher.num_docs() as usize;
     // Fetch passages until `depth` distinct documents are found or the
     // matches run out: most documents have few passages.
-    let mut fetch = (depth * 4).max(64);
+    let mut fetch = depth.saturating_mul(4).clamp(64, total.max(64));
     loop {
         let top = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
         let exhausted = top.len() < fetch || fetch >= total;
@@ -68,6 +70,6 @@ pub fn best_per_document(
             docs.truncate(depth);
             return Ok(docs);
         }
-        fetch = (fetch * 4).min(total.max(1));
+        fetch = fetch.saturating_mul(4).min(total.max(1));
     }
 }

@@ -92,6 +92,13 @@ pub struct Results {
     pub warning: Option<String>,
 }
 
+impl SearchRequest {
+    /// Most hits one search returns (`-n`), as Elasticsearch's result window.
+    pub const MAX_LIMIT: usize = 10_000;
+    /// Most hits one search skips (`--offset`).
+    pub const MAX_OFFSET: usize = 1_000_000;
+}
+
 /// Runs `req` on `idx`.
 pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
     let reader = idx.reader()?;
@@ -131,38 +138,34 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
 
 /// The ranked passages of a parsed request (score, address), after
 /// `offset`, at most `limit`: [`search_in`] without reading stored text.
+/// Collectors are sized by what the index can return, never by the
+/// requested count alone (a heap of `-n 1500000000` would abort).
 pub fn rank(
     searcher: &Searcher,
     parsed: &query::Parsed,
     req: &SearchRequest,
 ) -> Result<Vec<(f32, DocAddress)>> {
-    let want = req.offset + req.limit;
-    let ranked: Vec<(f32, DocAddress)> = if req.limit == 0 {
-        Vec::new()
-    } else if req.group {
-        group::best_per_document(searcher, &*parsed.query, want)?
-            .into_iter()
-            .map(|b| (b.score, b.addr))
-            .collect()
-    } else {
-        searcher
-            .search(
-                &*parsed.query,
-                &TopDocs::with_limit(req.limit)
-                    .and_offset(req.offset)
-                    .order_by_score(),
-            )
-            .context("searching")?
-    };
-    Ok(if req.group {
-        ranked
+    let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let limit = req.limit.min(total.saturating_sub(req.offset));
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    if req.group {
+        let want = req.offset + limit;
+        return Ok(group::best_per_document(searcher, &*parsed.query, want)?
             .into_iter()
             .skip(req.offset)
-            .take(req.limit)
-            .collect()
-    } else {
-        ranked
-    })
+            .map(|b| (b.score, b.addr))
+            .collect());
+    }
+    searcher
+        .search(
+            &*parsed.query,
+            &TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_score(),
+        )
+        .context("searching")
 }
 
 /// The explanation as JSON, with field numbers replaced by field names.

@@ -11,8 +11,8 @@ use std::ops::Bound;
 
 use crate::error::Result;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
-    QueryParserError, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    QueryParser, QueryParserError, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -21,6 +21,7 @@ use tantivy::Term;
 
 use crate::analysis::AnalyzerKind;
 use crate::error::Error;
+use crate::index::document::{day_value, FIRST_DAY, LAST_DAY};
 use crate::index::schema::{name, normalize_keyword};
 use crate::index::KorsIndex;
 
@@ -253,17 +254,7 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         )));
     }
     if filters.since.is_some() || filters.until.is_some() {
-        let day = |d: Date| tantivy::DateTime::from_utc(d.midnight().assume_utc());
-        let lower = filters.since.map_or(Bound::Unbounded, |d| {
-            Bound::Included(Term::from_field_date(f.date, day(d)))
-        });
-        let upper = filters
-            .until
-            .map_or(Bound::Unbounded, |d| match d.next_day() {
-                Some(n) => Bound::Excluded(Term::from_field_date(f.date, day(n))),
-                None => Bound::Unbounded,
-            });
-        filter(Box::new(RangeQuery::new(lower, upper)));
+        filter(date_range(f.date, filters.since, filters.until));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
         user
@@ -275,6 +266,22 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         highlight,
         warning,
     })
+}
+
+/// The passages dated `since..=until`. Both bounds are always set (an
+/// unset or far one becomes the first or last day a document may carry), so
+/// that undated passages are left out and tantivy gets a range it accepts.
+fn date_range(field: Field, since: Option<Date>, until: Option<Date>) -> Box<dyn Query> {
+    let first = since.map_or(FIRST_DAY, |d| d.max(FIRST_DAY));
+    let last = until.map_or(LAST_DAY, |d| d.min(LAST_DAY));
+    // LAST_DAY has a next day that tantivy holds exactly.
+    match last.next_day() {
+        Some(end) if first <= last => Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_date(field, day_value(first))),
+            Bound::Excluded(Term::from_field_date(field, day_value(end))),
+        )),
+        _ => Box::new(EmptyQuery),
+    }
 }
 
 /// A name spelt over several words (`Choe Son Hui`, `Kim Jong Un`) is found

@@ -413,3 +413,88 @@ fn repeated_ids_keep_the_last_version_whole() {
         }
     }
 }
+
+/// Issue 11.6: a date the index cannot hold (tantivy's dates end in 1677
+/// and 2262) is refused with its file, line and field, in front matter and
+/// JSON Lines alike, instead of being stored as another day; the first and
+/// last days it can hold are stored as written.
+#[test]
+fn dates_the_index_cannot_hold_are_refused_not_changed() {
+    let tmp = TempDir::new().unwrap();
+    let stories = super::hostile_queries::kcna_stories(8);
+    let dates = [
+        "0000-01-01",
+        "1677-12-31",
+        "1678-01-01",
+        "2261-12-31",
+        "2262-01-01",
+        "9999-12-31",
+    ];
+    let kept = ["1678-01-01", "2261-12-31"];
+    let mut feed = String::new();
+    for (i, date) in dates.iter().enumerate() {
+        let mut story = stories[i].clone();
+        story.insert("id".into(), format!("j-{date}").into());
+        story.insert("date".into(), (*date).into());
+        feed += &(serde_json::Value::Object(story).to_string() + "\n");
+    }
+    fs::write(tmp.path().join("dated.jsonl"), feed).unwrap();
+    for (i, date) in ["0000-01-01", "9999-12-31T10:00:00+09:00"]
+        .iter()
+        .enumerate()
+    {
+        let text = stories[6 + i]["text"].as_str().unwrap();
+        fs::write(
+            tmp.path().join(format!("fm-{i}.md")),
+            format!("---\ntitle: A story\ndate: {date}\n---\n{text}\n"),
+        )
+        .unwrap();
+    }
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress", "."])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_no_crash(out.status, &err, "kors add");
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    for (i, date) in dates.iter().enumerate() {
+        let line = format!("dated.jsonl:{}: date: date \"{date}\" is outside", i + 1);
+        assert_eq!(err.contains(&line), !kept.contains(date), "{line}: {err}");
+    }
+    for i in 0..2 {
+        assert!(err.contains(&format!("fm-{i}.md:1: date: ")), "{err}");
+    }
+    assert_eq!(
+        err.matches("(1678-01-01 to 2261-12-31)").count(),
+        6,
+        "{err}"
+    );
+    // What was kept is stored as written, and a filter before 1700 finds
+    // only the document of 1678, never one from year 0.
+    let found = |args: &[&str]| -> Vec<(String, String)> {
+        let out = kors(tmp.path(), &index, &["search", "--json", "--group"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["doc_id"].to_string(), v["date"].to_string())
+            })
+            .collect()
+    };
+    let mut all = found(&["--since", "0000-01-01", ""]);
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            ("\"j-1678-01-01\"".into(), "\"1678-01-01\"".into()),
+            ("\"j-2261-12-31\"".into(), "\"2261-12-31\"".into())
+        ]
+    );
+    assert_eq!(
+        found(&["--until", "1700-01-01", ""]),
+        [("\"j-1678-01-01\"".into(), "\"1678-01-01\"".into())]
+    );
+}

@@ -1,8 +1,9 @@
 //! No query crashes kors: property tests over parsing and search on a small
 //! index (the library), and pathological queries through the binary.
 
+use std::collections::BTreeSet;
 use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -140,26 +141,31 @@ proptest! {
 /// Runs `kors search ARGS…` on the small index with a hang guard; returns
 /// (exit code, stderr, seconds).
 fn search_bin(flags: &[String], args: &[String]) -> (i32, String, f64) {
+    let mut all: Vec<String> = ["-n", "3"].map(String::from).to_vec();
+    all.extend_from_slice(flags);
+    all.push("--".into());
+    all.extend_from_slice(args);
+    let (code, err, secs, _) = run_search(&small_index().1, &all);
+    (code, err, secs)
+}
+
+/// `kors search --json ARGS…` on `index` with a hang guard; returns (exit
+/// code, stderr, seconds, peak RSS in KiB). Fails on a crash.
+fn run_search(index: &Path, args: &[String]) -> (i32, String, f64, u64) {
     let tmp = TempDir::new().unwrap();
     let err_path = tmp.path().join("stderr");
     let start = Instant::now();
-    let mut child = kors(
-        tmp.path(),
-        &small_index().1,
-        &["search", "-n", "3", "--json"],
-    )
-    .args(flags)
-    .arg("--")
-    .args(args)
-    .stdout(Stdio::null())
-    .stderr(File::create(&err_path).unwrap())
-    .spawn()
-    .unwrap();
-    let (status, _) = wait_rss(&mut child, Duration::from_secs(120));
+    let mut child = kors(tmp.path(), index, &["search", "--json"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let (status, rss) = wait_rss(&mut child, Duration::from_secs(120));
     let secs = start.elapsed().as_secs_f64();
     let err = std::fs::read_to_string(&err_path).unwrap();
-    assert_no_crash(status, &err, "kors search");
-    (status.code().unwrap(), err, secs)
+    assert_no_crash(status, &err, &format!("kors search {args:?}"));
+    (status.code().unwrap(), err, secs, rss)
 }
 
 /// Splits a long query into arguments below the kernel's per-argument limit
@@ -266,5 +272,172 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
         eprintln!("huge {flag}: exit {code} in {secs:.2} s");
         assert!(matches!(code, 0..=2), "{flag}: exit {code}: {err}");
         assert!(err.len() < 1000, "{flag}: a {} byte message", err.len());
+    }
+}
+
+/// Issue 11.7: counts and offsets are bounded where they are read (a usage
+/// error naming the range, exit 2), and at their bounds nothing is
+/// allocated by the requested count (it used to abort with "memory
+/// allocation failed").
+#[test]
+fn huge_counts_and_offsets_are_usage_errors_and_bounds_allocate_nothing() {
+    let index = &small_index().1;
+    let args = |a: &[&str]| -> Vec<String> { a.iter().map(|s| s.to_string()).collect() };
+    for (a, says) in [
+        (&["-n", "1500000000", "kim"][..], "not in 0..=10000"),
+        (&["-n", "4294967295", "kim"], "not in 0..=10000"),
+        (&["--offset", "4294967296", "kim"], "not in 0..=1000000"),
+        (&["--group", "-n", "300000000", "kim"], "not in 0..=10000"),
+        (&["-n", "9223372036854775807", "kim"], "not in 0..=10000"),
+        (&["-n", "-1", "kim"], "-1"),
+    ] {
+        let (code, err, _, _) = run_search(index, &args(a));
+        assert_eq!(code, 2, "{a:?}: {err}");
+        assert!(err.contains(says), "{a:?}: {err}");
+    }
+    for a in [
+        &["-n", "10000", "Moscow"][..],
+        &["--group", "-n", "10000", "Moscow"],
+        &["--offset", "1000000", "-n", "10000", "Moscow"],
+        &["--group", "--offset", "1000000", "-n", "10000", "Moscow"],
+        &["--offset", "1", "-n", "10000", "Moscow"],
+        &["-n", "0", "Moscow"],
+    ] {
+        let (code, err, _, rss) = run_search(index, &args(a));
+        assert!(matches!(code, 0 | 1), "{a:?}: exit {code}: {err}");
+        assert!(rss < 300 * 1024, "{a:?}: peak RSS {rss} KiB");
+    }
+    // `kors search --help` states the ranges.
+    let help = kors(Path::new("."), index, &["search", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Number of hits (0–10000)"), "{help}");
+    assert!(help.contains("Skip this many hits (0–1000000)"), "{help}");
+}
+
+/// The first `n` stories of the KCNA 2024 feed (`../shared/corpora`), as
+/// JSON objects whose fields a test may change.
+pub(super) fn kcna_stories(n: usize) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let text =
+        std::fs::read_to_string(super::shared_corpus("kcna-en-2024/kcna_en_2024.jsonl")).unwrap();
+    text.lines()
+        .filter_map(|l| match serde_json::from_str(l) {
+            Ok(serde_json::Value::Object(o))
+                if o["text"].as_str().is_some_and(|t| t.len() > 200) =>
+            {
+                Some(o)
+            }
+            _ => None,
+        })
+        .take(n)
+        .collect()
+}
+
+/// Issue 11.8: every edge of `--since`/`--until`, from year 0 to 9999, on
+/// documents dated at the first and last days an index holds: the answer is
+/// exactly the documents dated in the range (`--until 9999-12-31` panicked
+/// inside tantivy).
+#[test]
+fn every_edge_of_since_and_until_gives_exactly_the_documents_in_range() {
+    use kors::corpus::date::parse_day;
+    let tmp = TempDir::new().unwrap();
+    let dates = [
+        Some("1678-01-01"),
+        Some("1678-01-02"),
+        Some("2024-06-18"),
+        Some("2024-06-19"),
+        Some("2024-06-20"),
+        Some("2261-12-30"),
+        Some("2261-12-31"),
+        None,
+    ];
+    let mut feed = String::new();
+    for (i, (mut story, date)) in kcna_stories(dates.len()).into_iter().zip(dates).enumerate() {
+        story.insert("id".into(), format!("d{i}").into());
+        story.insert("date".into(), date.into());
+        feed += &(serde_json::Value::Object(story).to_string() + "\n");
+    }
+    std::fs::write(tmp.path().join("dated.jsonl"), feed).unwrap();
+    let dir = tmp.path().join("idx");
+    let opts = IngestOptions {
+        progress: false,
+        ..IngestOptions::default()
+    };
+    let summary = ingest::add(&dir, &[tmp.path().join("dated.jsonl")], &opts).unwrap();
+    assert_eq!(summary.rejected, 0, "{summary:?}");
+    let idx = KorsIndex::open(&dir).unwrap();
+    let edges = [
+        None,
+        Some("0000-01-01"),
+        Some("1677-12-31"),
+        Some("1678-01-01"),
+        Some("1678-01-02"),
+        Some("2024-06-18"),
+        Some("2024-06-19"),
+        Some("2024-06-20"),
+        Some("2261-12-30"),
+        Some("2261-12-31"),
+        Some("2262-01-01"),
+        Some("9999-12-31"),
+    ];
+    let day = |s: Option<&str>| s.map(|s| parse_day(s).unwrap());
+    for since in edges {
+        for until in edges {
+            if since.is_none() && until.is_none() {
+                continue;
+            }
+            let filters = Filters {
+                since: day(since),
+                until: day(until),
+                ..Filters::default()
+            };
+            let mut req = request(String::new(), filters);
+            req.group = true;
+            req.limit = SearchRequest::MAX_LIMIT;
+            let got: BTreeSet<String> = search::search(&idx, &req)
+                .unwrap_or_else(|e| panic!("--since {since:?} --until {until:?}: {e}"))
+                .hits
+                .into_iter()
+                .map(|h| h.doc_id)
+                .collect();
+            let want: BTreeSet<String> = dates
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| {
+                    d.is_some_and(|d| since.is_none_or(|s| s <= d) && until.is_none_or(|u| d <= u))
+                })
+                .map(|(i, _)| format!("d{i}"))
+                .collect();
+            assert_eq!(got, want, "--since {since:?} --until {until:?}");
+        }
+    }
+    // The same through the binary, with the flags as a user types them.
+    let dated = |a: &[&str]| -> (i32, String) {
+        let (code, err, _, _) =
+            run_search(&dir, &a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        (code, err)
+    };
+    assert_eq!(dated(&["--until", "9999-12-31", "Korea"]).0, 0);
+    assert_eq!(dated(&["--since", "0000-01-01", "Korea"]).0, 0);
+    assert_eq!(dated(&["--since", "9999-12-31", "Korea"]).0, 1);
+    assert_eq!(dated(&["--until", "0000-01-01", "Korea"]).0, 1);
+    for (a, says) in [
+        (
+            &["--since", "2024-06-20", "--until", "2024-06-19", "Korea"][..],
+            "is after --until",
+        ),
+        (
+            &["--until", "10000-01-01", "Korea"],
+            "--until: `10000-01-01` is not a date",
+        ),
+        (
+            &["--since", "2024-02-30", "Korea"],
+            "--since: `2024-02-30` is not a date",
+        ),
+    ] {
+        let (code, err) = dated(a);
+        assert_eq!(code, 2, "{a:?}: {err}");
+        assert!(err.contains(says), "{a:?}: {err}");
     }
 }
