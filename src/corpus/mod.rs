@@ -191,9 +191,30 @@ impl serde::Serialize for Rejection {
 
 impl std::error::Error for Rejection {}
 
+/// Longest document id, in bytes: more than any path Linux accepts
+/// (`PATH_MAX`), far below tantivy's limit on a term (65,530 bytes), past
+/// which an id would not be indexed and so never found or replaced.
+pub const MAX_ID_BYTES: usize = 4096;
+
 /// Clean the raw text, detect languages and split into passages.
 pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
     let id = raw.id();
+    if id.len() > MAX_ID_BYTES {
+        let given = if raw.meta.id.is_some() {
+            "the id"
+        } else {
+            "the id taken from the path (give the document an `id`)"
+        };
+        return Err(Rejection::new(
+            raw.path.clone(),
+            format!(
+                "{given} is {} bytes long; the limit is {MAX_ID_BYTES}",
+                id.len()
+            ),
+        )
+        .at_line(raw.line)
+        .field("id"));
+    }
     let content_hash = content_hash(&raw.meta, &raw.rel_path, &raw.text);
     let reject = |reason: &str| {
         Rejection::new(raw.path.clone(), reason)

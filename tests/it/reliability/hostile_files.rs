@@ -498,3 +498,55 @@ fn dates_the_index_cannot_hold_are_refused_not_changed() {
         [("\"j-1678-01-01\"".into(), "\"1678-01-01\"".into())]
     );
 }
+
+/// Issue 11.3: an id longer than `MAX_ID_BYTES` (tantivy cannot index a
+/// term of 65,530 bytes or more, so such a document was never replaced and
+/// doubled on every add) is refused with file, line and field; an id at the
+/// limit is indexed once however often it is added, and `--doc` finds it.
+#[test]
+fn ids_over_the_limit_are_refused_and_ids_at_the_limit_stay_single() {
+    use kors::corpus::MAX_ID_BYTES;
+    let tmp = TempDir::new().unwrap();
+    let stories = super::hostile_queries::kcna_stories(2);
+    let long_id = "L".repeat(65_536);
+    let at_limit = "가".repeat(MAX_ID_BYTES / 3) + &"x".repeat(MAX_ID_BYTES % 3);
+    assert_eq!(at_limit.len(), MAX_ID_BYTES);
+    let mut feed = String::new();
+    for (story, id) in stories.iter().zip([&long_id, &at_limit]) {
+        let mut story = story.clone();
+        story.insert("id".into(), id.as_str().into());
+        feed += &(serde_json::Value::Object(story).to_string() + "\n");
+    }
+    fs::write(tmp.path().join("l.jsonl"), feed).unwrap();
+    let index = tmp.path().join("idx");
+    for run in 0..3 {
+        let out = kors(tmp.path(), &index, &["add", "--no-progress", "l.jsonl"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_no_crash(out.status, &err, "kors add");
+        assert_eq!(out.status.code(), Some(3), "run {run}: {err}");
+        assert!(
+            err.contains(&format!(
+                "l.jsonl:1: id: the id is 65536 bytes long; the limit is {MAX_ID_BYTES}"
+            )),
+            "run {run}: {err}"
+        );
+        assert!(err.len() < 1000, "run {run}: the message repeats the id");
+        let listing = Listing::of(&index);
+        assert!(listing.duplicates.is_empty(), "run {run}");
+        assert_eq!(listing.passages.keys().collect::<Vec<_>>(), [&at_limit]);
+    }
+    let out = kors(tmp.path(), &index, &["search", "--json", "--doc"])
+        .arg(&at_limit)
+        .arg("")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(hits, Listing::of(&index).passages[&at_limit].len());
+}
