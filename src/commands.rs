@@ -1,11 +1,12 @@
 //! Runs each subcommand of a resolved [`Config`] and prints what it found:
 //! every report through [`emit`], notes on stderr, the report on stdout.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use kors::bounded::LineLimit;
 use kors::error::{Error, Exit};
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::measure::queries::{self, QuerySet};
@@ -201,31 +202,58 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// `kors analyze`: the text given, or stdin, one line at a time (a line is
+/// at most `bounded::MAX_LINE_BYTES`), so that input of any length streams.
 fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
-    let mut out = io::stdout().lock();
+    let (input, from): (Box<dyn BufRead>, _) = match text {
+        Some(t) => (
+            Box::new(io::Cursor::new(t.into_bytes())),
+            "the TEXT argument",
+        ),
+        None => (Box::new(io::stdin().lock()), "stdin"),
+    };
+    let input = LineLimit::new(input, kors::bounded::MAX_LINE_BYTES);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let stdin = |e: io::Error| anyhow::Error::from(e).context(format!("reading {from}"));
     if mecab {
-        // Streams stdin line by line.
-        match &text {
-            Some(t) => kors::analysis::write_mecab(io::Cursor::new(t.as_bytes()), &mut out)?,
-            None => kors::analysis::write_mecab(io::stdin().lock(), &mut out)?,
-        }
+        kors::analysis::write_mecab(input, &mut out).map_err(stdin)?;
         return Ok(Exit::Ok);
     }
-    let text = match text {
-        Some(t) => t,
-        None => {
-            let mut s = String::new();
-            io::stdin().lock().read_to_string(&mut s)?;
-            s
-        }
-    };
-    let reports = kors::analysis::explain(&text);
+    // Offsets are into the whole input and positions run on across lines,
+    // as if it had been analysed at once.
+    let (mut offset, mut next_position, mut first) = (0, 0, true);
+    let mut last_position = None;
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
-    } else {
-        for r in &reports {
-            writeln!(out, "{r}")?;
-        }
+        write!(out, "[")?;
     }
+    for line in input.split(b'\n') {
+        let line = line.map_err(stdin)?;
+        let text = String::from_utf8(line)
+            .map_err(|e| anyhow::anyhow!("reading {from}: not UTF-8: {e}"))?;
+        let len = text.len();
+        for mut r in kors::analysis::explain(&text) {
+            r.start += offset;
+            r.end += offset;
+            if let Some(p) = &mut r.position {
+                *p += next_position;
+            }
+            if json {
+                let item = serde_json::to_string_pretty(&r)?.replace('\n', "\n  ");
+                write!(out, "{}\n  {item}", if first { "" } else { "," })?;
+            } else {
+                writeln!(out, "{r}")?;
+            }
+            if let Some(p) = r.position {
+                last_position = Some(p);
+            }
+            first = false;
+        }
+        offset += len + 1;
+        next_position = last_position.map_or(0, |p| p + 1);
+    }
+    if json {
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
+    }
+    out.flush()?;
     Ok(Exit::Ok)
 }

@@ -6,6 +6,7 @@
 //! `search` (query, ranking, snippets); `measure` times and grades search.
 
 pub mod analysis;
+pub mod bounded;
 pub mod corpus;
 pub mod error;
 pub mod index;

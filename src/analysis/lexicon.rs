@@ -189,12 +189,25 @@ static USER: OnceLock<Vec<Identity>> = OnceLock::new();
 /// Reads the user's name table (`--user-dict`); call before any analysis.
 /// A second call is ignored (one table per process).
 pub fn set_user_dictionary(path: &Path) -> Result<(), TableError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TableError {
+    use std::io::Read;
+    // Bounded while reading (the path may be a FIFO or /dev/zero).
+    const MAX_BYTES: u64 = 16 << 20;
+    let fail = |message: String| TableError {
         file: path.to_path_buf(),
         line: 0,
         field: "file",
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| fail(e.to_string()))?;
+    if text.len() as u64 > MAX_BYTES {
+        return Err(fail(format!(
+            "more than the {} MiB a name table may hold",
+            MAX_BYTES >> 20
+        )));
+    }
     let ids = names::parse(&text, path, Origin::User)?;
     let _ = USER.set(ids);
     Ok(())

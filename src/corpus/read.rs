@@ -12,7 +12,7 @@
 //! else is a [`Rejection`] naming the field.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -328,7 +328,11 @@ fn read_whole(file: &SourceFile) -> Result<RawDocument, Rejection> {
             ),
         ));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| reject(None, format!("cannot read: {e}")))?;
+    // Bounded while reading: the file may be a FIFO or still growing.
+    let mut bytes = Vec::new();
+    File::open(&file.path)
+        .and_then(|f| f.take(MAX_DOC_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| reject(None, format!("cannot read: {e}")))?;
     if bytes.len() > MAX_DOC_BYTES {
         return Err(reject(
             None,

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::{IoContext, Result};
+use crate::error::Result;
 use serde::Serialize;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -49,7 +49,7 @@ pub enum QueryMode {
 
 /// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
 pub fn read_qrels(path: &Path) -> Result<Qrels> {
-    let text = std::fs::read_to_string(path).at("reading", path)?;
+    let text = crate::bounded::read_to_string(path)?;
     parse_qrels(&text).map_err(|(line, reason)| Error::BadLine {
         path: path.to_path_buf(),
         line,

@@ -87,7 +87,7 @@ pub fn doc_id(a: usize, p: usize) -> String {
 
 /// Imports the KorQuAD file `input` into `out` (created if missing).
 pub fn import(input: &Path, out: &Path) -> Result<ImportSummary> {
-    let text = fs::read_to_string(input).at("reading", input)?;
+    let text = crate::bounded::read_to_string(input)?;
     let file: File = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a KorQuAD (SQuAD) JSON file", input.display()))?;
     fs::create_dir_all(out).at("creating", out)?;

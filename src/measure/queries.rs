@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::{IoContext, Result};
+use crate::error::Result;
 
 /// One query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct Query {
 
 /// Reads a query file.
 pub fn read(path: &Path) -> Result<Vec<Query>> {
-    let text = std::fs::read_to_string(path).at("reading", path)?;
+    let text = crate::bounded::read_to_string(path)?;
     Ok(parse(&text))
 }
 

@@ -35,7 +35,7 @@ fn utf16(text: &str, little: bool) -> Vec<u8> {
 }
 
 /// Words of real prose, repeated up to `len` bytes, no newline.
-fn one_line(len: usize) -> Vec<u8> {
+pub(super) fn one_line(len: usize) -> Vec<u8> {
     let words = "Seoul and Moscow resumed talks on gas supplies while the delegation \
                  from Pyongyang visited the Far East of Russia and the Bolshoi Ballet "
         .split(' ')

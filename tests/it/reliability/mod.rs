@@ -11,6 +11,7 @@
 mod concurrent;
 mod damaged;
 mod hostile_files;
+mod hostile_inputs;
 mod hostile_queries;
 mod kill;
 mod write_failure;
