@@ -66,12 +66,15 @@ impl Default for BenchOptions {
 pub struct SetReport {
     /// Set name.
     pub name: String,
-    /// Queries in the set.
+    /// Queries run (and timed): the set's queries less the skipped ones.
     pub queries: usize,
     /// Timed query runs.
     pub samples: usize,
-    /// Queries that failed (parse errors); not timed.
-    pub errors: usize,
+    /// Queries that could not be run (a bad query); left out, not timed.
+    pub skipped: usize,
+    /// Why the first skipped query could not be run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_skip: Option<String>,
     /// Median latency, µs.
     pub p50_us: f64,
     /// 90th percentile, µs.
@@ -145,11 +148,14 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
     for set in sets {
         // Queries that do not parse are counted once and left out.
         let mut ok: Vec<&str> = Vec::new();
-        let mut errors = 0;
+        let (mut skipped, mut first_skip) = (0, None);
         for q in &set.queries {
             match run_one(idx, &searcher, q, opts) {
                 Ok(_) => ok.push(q),
-                Err(_) => errors += 1,
+                Err(e) => {
+                    skipped += 1;
+                    first_skip.get_or_insert_with(|| e.to_string());
+                }
             }
         }
         for _ in 0..opts.warmup {
@@ -194,14 +200,10 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
             lat.extend(l);
             hits += h;
         }
-        reports.push(summarize(
-            &set.name,
-            set.queries.len(),
-            errors,
-            lat,
-            hits,
-            wall,
-        ));
+        let mut report = summarize(&set.name, ok.len(), lat, hits, wall);
+        report.skipped = skipped;
+        report.first_skip = first_skip;
+        reports.push(report);
     }
     Ok(BenchReport {
         index: idx.dir.clone(),
@@ -221,21 +223,16 @@ fn percentile_us(v: &[u64], p: f64) -> f64 {
     v[rank.min(v.len()) - 1] as f64 / 1e3
 }
 
-fn summarize(
-    name: &str,
-    queries: usize,
-    errors: usize,
-    mut lat: Vec<u64>,
-    hits: usize,
-    wall: f64,
-) -> SetReport {
+/// The latencies of the `queries` run of a set (nothing skipped).
+fn summarize(name: &str, queries: usize, mut lat: Vec<u64>, hits: usize, wall: f64) -> SetReport {
     lat.sort_unstable();
     let n = lat.len();
     SetReport {
         name: name.to_string(),
         queries,
         samples: n,
-        errors,
+        skipped: 0,
+        first_skip: None,
         p50_us: percentile_us(&lat, 50.0),
         p90_us: percentile_us(&lat, 90.0),
         p95_us: percentile_us(&lat, 95.0),
@@ -268,15 +265,25 @@ impl Report for BenchReport {
         )?;
         writeln!(
             w,
-            "{:<16} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
-            "set", "queries", "p50 µs", "p90 µs", "p95 µs", "p99 µs", "max µs", "mean µs", "QPS"
+            "{:<16} {:>5} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",
+            "set",
+            "run",
+            "skipped",
+            "p50 µs",
+            "p90 µs",
+            "p95 µs",
+            "p99 µs",
+            "max µs",
+            "mean µs",
+            "QPS"
         )?;
         for s in &r.sets {
             writeln!(
                 w,
-                "{:<16} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
+                "{:<16} {:>5} {:>7} {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>9.0} {:>8.0} {:>9.0}",
                 s.name,
                 s.queries,
+                s.skipped,
                 s.p50_us,
                 s.p90_us,
                 s.p95_us,
@@ -285,11 +292,12 @@ impl Report for BenchReport {
                 s.mean_us,
                 s.qps
             )?;
-            if s.errors > 0 {
+            if let Some(why) = &s.first_skip {
                 writeln!(
                     w,
-                    "  ({} queries could not be parsed and were left out)",
-                    s.errors
+                    "  ({} of {} queries could not be run and were skipped; the first: {why})",
+                    s.skipped,
+                    s.queries + s.skipped
                 )?;
             }
         }

@@ -133,3 +133,68 @@ fn analyze_streams_lines_as_one_text() {
     assert!(expected.len() > 10);
     assert_eq!(whole, expected);
 }
+
+/// `kors bench` says how many queries it ran and how many it skipped (it
+/// printed "queries 6" when 4 of the 6 could not be run).
+#[test]
+fn bench_reports_the_queries_run_and_skipped() {
+    let tmp = TempDir::new().unwrap();
+    let t = tmp.path();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let idx = t.join("idx");
+    let out = kors(t, &idx, &["add", "--no-progress"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", super::stderr_of(&out));
+    let bad = [
+        "text:/Mos.*/".to_string(),
+        format!("{}Moscow{}", "(".repeat(40), ")".repeat(40)),
+        format!("{}Seoul", "NOT ".repeat(40)),
+        "Moscow ".repeat(12_000),
+    ];
+    let file: Vec<String> = ["Bolshoi Ballet".to_string(), bad[0].clone()]
+        .into_iter()
+        .chain(bad[1..].iter().cloned())
+        .chain(["한국과 러시아".to_string()])
+        .collect();
+    fs::write(t.join("mixed.txt"), file.join("\n") + "\n").unwrap();
+    let bench = |json: bool| {
+        let mut args = vec![
+            "bench",
+            "--queries",
+            "mixed.txt",
+            "--warmup",
+            "0",
+            "--iterations",
+            "3",
+        ];
+        if json {
+            args.push("--json");
+        }
+        let out = kors(t, &idx, &args).output().unwrap();
+        assert!(out.status.success(), "{}", super::stderr_of(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&bench(true)).unwrap();
+    let set = &v["sets"][0];
+    assert_eq!(set["queries"], file.len() - bad.len(), "{set}");
+    assert_eq!(set["skipped"], bad.len(), "{set}");
+    assert_eq!(set["samples"], 3 * (file.len() - bad.len()), "{set}");
+    assert!(
+        set["first_skip"].as_str().unwrap().contains("bad query"),
+        "{set}"
+    );
+    let human = bench(false);
+    let row: Vec<&str> = human
+        .lines()
+        .find(|l| l.starts_with("mixed"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(row[1..3], ["2", "4"], "{human}");
+    assert!(
+        human.contains("(4 of 6 queries could not be run and were skipped; the first: bad query"),
+        "{human}"
+    );
+}
