@@ -215,7 +215,7 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
         .at_line(raw.line)
         .field("id"));
     }
-    let content_hash = content_hash(&raw.meta, &raw.rel_path, &raw.text);
+    let content_hash = content_hash(&raw.meta, &raw.text);
     let reject = |reason: &str| {
         Rejection::new(raw.path.clone(), reason)
             .at_line(raw.line)
@@ -295,9 +295,11 @@ impl Fnv1a64 {
     }
 }
 
-/// Hash of everything that determines a [`Document`]: pipeline version,
-/// metadata, relative path and raw text.
-pub fn content_hash(meta: &Meta, rel_path: &str, raw_text: &str) -> u64 {
+/// Hash of what a document says: pipeline version, metadata and raw text.
+/// Not where it was read from: a moved file whose documents keep their ids
+/// is unchanged (the `path` an index shows stays the one it was indexed
+/// from), and a path-derived id changes with the path anyway.
+pub fn content_hash(meta: &Meta, raw_text: &str) -> u64 {
     let mut h = Fnv1a64::default();
     h.field(b'v', &PIPELINE_VERSION.to_le_bytes());
     let opt = |s: &Option<String>| s.as_deref().unwrap_or("\u{0}none").as_bytes().to_vec();
@@ -313,7 +315,6 @@ pub fn content_hash(meta: &Meta, rel_path: &str, raw_text: &str) -> u64 {
     for t in &meta.tags {
         h.field(b'g', t.as_bytes());
     }
-    h.field(b'p', rel_path.as_bytes());
     h.field(b'x', raw_text.as_bytes());
     h.finish()
 }
@@ -366,14 +367,14 @@ mod tests {
     #[test]
     fn content_hash_depends_on_meta_and_text() {
         let m = Meta::default();
-        let a = content_hash(&m, "a.txt", "hello");
-        assert_eq!(a, content_hash(&m, "a.txt", "hello"));
-        assert_ne!(a, content_hash(&m, "a.txt", "hello!"));
+        let a = content_hash(&m, "hello");
+        assert_eq!(a, content_hash(&m, "hello"));
+        assert_ne!(a, content_hash(&m, "hello!"));
         let m2 = Meta {
             title: Some("T".into()),
             ..Meta::default()
         };
-        assert_ne!(a, content_hash(&m2, "a.txt", "hello"));
+        assert_ne!(a, content_hash(&m2, "hello"));
         let m3 = Meta {
             tags: vec!["ab".into(), "c".into()],
             ..Meta::default()
@@ -382,10 +383,7 @@ mod tests {
             tags: vec!["a".into(), "bc".into()],
             ..Meta::default()
         };
-        assert_ne!(
-            content_hash(&m3, "a.txt", "x"),
-            content_hash(&m4, "a.txt", "x")
-        );
+        assert_ne!(content_hash(&m3, "x"), content_hash(&m4, "x"));
     }
 
     #[test]

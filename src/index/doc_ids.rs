@@ -1,8 +1,20 @@
-//! The corpus document id of a passage, read from the `doc` fast field
-//! (no stored document is decoded): for grouping hits by document, for the
-//! hashes of what an index holds, for `kors stats`.
+//! Document ids: a passage's, read from the `doc` fast field (no stored
+//! document is decoded), for grouping hits by document, for the hashes of
+//! what an index holds, for `kors stats`; and the ids of one load, so that
+//! two documents given the same id are named ([`SeenIds`]).
+//!
+//! A document's identity is its `id`, else its path relative to the root it
+//! was found under (`path#line` for a JSONL line): see
+//! `corpus::RawDocument::id`. A second document with the same id replaces
+//! the first, in one load as across loads.
 
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::corpus::{Fnv1a64, RawDocument};
 use crate::error::Result;
+use serde::Serialize;
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Searcher};
 
@@ -44,5 +56,67 @@ pub fn first_str(col: &StrColumn, doc: DocId, buf: &mut String) -> Result<bool> 
     match col.term_ords(doc).next() {
         Some(ord) => Ok(col.ord_to_str(ord, buf)?),
         None => Ok(false),
+    }
+}
+
+/// Two documents of one load with the same id: the later replaces the
+/// earlier (or, when both are the same, is skipped as unchanged).
+#[derive(Debug, Clone, Serialize)]
+pub struct IdCollision {
+    /// The id.
+    pub id: String,
+    /// Where the earlier document was read (`path` or `path:line`).
+    pub earlier: String,
+    /// Where the later one was read.
+    pub later: String,
+}
+
+impl fmt::Display for IdCollision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 80;
+        let id = match self.id.char_indices().nth(SHOWN) {
+            Some((i, _)) => format!("{}…", &self.id[..i]),
+            None => self.id.clone(),
+        };
+        write!(
+            f,
+            "two documents have the id {id:?}: {} and {}; the later one is kept",
+            self.earlier, self.later
+        )
+    }
+}
+
+/// The ids of one load and where each was read: 64-bit hashes of the ids
+/// (about 24 bytes a document, whatever the ids' length).
+#[derive(Debug, Default)]
+pub struct SeenIds {
+    at: HashMap<u64, (u32, Option<usize>)>,
+    files: Vec<PathBuf>,
+}
+
+impl SeenIds {
+    /// Notes `doc`; returns the collision when its id was seen before.
+    pub fn note(&mut self, doc: &RawDocument) -> Option<IdCollision> {
+        let id = doc.id();
+        let mut h = Fnv1a64::default();
+        h.write(id.as_bytes());
+        // Documents come file after file: the last file is usually theirs.
+        if self.files.last() != Some(&doc.path) {
+            self.files.push(doc.path.clone());
+        }
+        let file = u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
+        let (earlier_file, earlier_line) = self.at.insert(h.finish(), (file, doc.line))?;
+        let place = |file: u32, line: Option<usize>| {
+            let path = self.files.get(file as usize).unwrap_or(&doc.path).display();
+            match line {
+                Some(l) => format!("{path}:{l}"),
+                None => path.to_string(),
+            }
+        };
+        Some(IdCollision {
+            earlier: place(earlier_file, earlier_line),
+            later: place(file, doc.line),
+            id,
+        })
     }
 }

@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 
-use super::doc_ids::DocIds;
+use super::doc_ids::{DocIds, SeenIds};
 use super::document::to_tantivy;
 use super::report::Summary;
 use super::KorsIndex;
@@ -180,6 +180,7 @@ pub(super) fn ingest(
         // would leave either one, or both. A repeated id starts the next
         // batch, so the last version in the input wins.
         let mut ids = HashSet::new();
+        let mut seen = SeenIds::default();
         let mut held: Option<Result<corpus::RawDocument, Rejection>> = None;
         while !done {
             batch.clear();
@@ -193,6 +194,9 @@ pub(super) fn ingest(
             while batch.len() < BATCH {
                 match rx.recv() {
                     Ok(item) => {
+                        if let Some(c) = item.as_ref().ok().and_then(|raw| seen.note(raw)) {
+                            summary.collided(c);
+                        }
                         let fresh = match &item {
                             Ok(raw) => ids.insert(raw.id()),
                             Err(_) => true,

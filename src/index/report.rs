@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
 
+use super::doc_ids::IdCollision;
 use super::ingest::Tokenize;
 use crate::corpus::Rejection;
 use crate::error::Exit;
@@ -45,6 +46,10 @@ pub struct Summary {
     pub kept_old_index: Option<KeptOld>,
     /// Every rejection.
     pub rejections: Vec<Rejection>,
+    /// Documents given an id that an earlier document of the load had.
+    pub id_collisions: u64,
+    /// The first [`Summary::MAX_COLLISIONS`] of them.
+    pub collisions: Vec<IdCollision>,
     /// A `--dry-run`: nothing was written.
     #[serde(skip)]
     pub dry_run: bool,
@@ -98,7 +103,7 @@ impl Report for Summary {
         )
     }
 
-    /// An abandoned rebuild, then each rejection.
+    /// An abandoned rebuild, each rejection, then ids given twice.
     fn notes(&self) -> Vec<String> {
         let kept = self.kept_old_index.map(|why| {
             format!(
@@ -106,8 +111,22 @@ impl Report for Summary {
                 self.index.display()
             )
         });
+        const SHOWN: usize = 10;
+        let more = (self.id_collisions > SHOWN as u64).then(|| {
+            format!(
+                "warning: {} more documents had an id given before in this load",
+                self.id_collisions - SHOWN as u64
+            )
+        });
         kept.into_iter()
             .chain(self.rejections.iter().map(|r| format!("rejected: {r}")))
+            .chain(
+                self.collisions
+                    .iter()
+                    .take(SHOWN)
+                    .map(|c| format!("warning: {c}")),
+            )
+            .chain(more)
             .collect()
     }
 
@@ -123,6 +142,17 @@ impl Report for Summary {
 }
 
 impl Summary {
+    /// Collisions kept for the report (all are counted).
+    pub const MAX_COLLISIONS: usize = 100;
+
+    /// Counts a collision of ids, keeping the first ones.
+    pub fn collided(&mut self, c: IdCollision) {
+        self.id_collisions += 1;
+        if self.collisions.len() < Self::MAX_COLLISIONS {
+            self.collisions.push(c);
+        }
+    }
+
     /// Sets the wall-clock time, and the rate from it.
     pub fn set_seconds(&mut self, seconds: f64) {
         self.seconds = seconds;

@@ -550,3 +550,79 @@ fn ids_over_the_limit_are_refused_and_ids_at_the_limit_stay_single() {
     let hits = String::from_utf8_lossy(&out.stdout).lines().count();
     assert_eq!(hits, Listing::of(&index).passages[&at_limit].len());
 }
+
+/// Issue 11, identity: a document is its id (given, or its path under the
+/// root it was found in); its content hash covers what it says, not where
+/// it lies. Moving a file whose documents have ids leaves them unchanged
+/// (they were all re-indexed as "replaced"), and two documents of one load
+/// with the same id (a path-derived id and an explicit JSONL id, say) are
+/// named in a warning instead of one silently replacing the other.
+#[test]
+fn moved_files_stay_unchanged_and_an_id_given_twice_is_named() {
+    let tmp = TempDir::new().unwrap();
+    let t = tmp.path();
+    let stories = super::hostile_queries::kcna_stories(4);
+    let text = |i: usize| stories[i]["text"].as_str().unwrap().to_string();
+    let md = |id: Option<&str>, i: usize| match id {
+        Some(id) => format!("---\nid: {id}\ntitle: Story {i}\n---\n{}\n", text(i)),
+        None => format!("---\ntitle: Story {i}\n---\n{}\n", text(i)),
+    };
+    let summary = |index: &str, args: &[&str]| -> (serde_json::Value, String) {
+        let out = kors(t, &t.join(index), &["add", "--json", "--no-progress"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", super::stderr_of(&out));
+        let v = serde_json::from_slice(&out.stdout).unwrap();
+        (v, super::stderr_of(&out))
+    };
+
+    // A move: the same documents, found at other paths.
+    fs::create_dir_all(t.join("docs/a")).unwrap();
+    fs::write(t.join("docs/a/one.md"), md(Some("kcna-one"), 0)).unwrap();
+    let feed =
+        |i: usize| serde_json::json!({"id": format!("kcna-{i}"), "text": text(i)}).to_string();
+    fs::write(
+        t.join("docs/a/feed.jsonl"),
+        feed(1) + "\n" + &feed(2) + "\n",
+    )
+    .unwrap();
+    let (first, _) = summary("moved", &["docs"]);
+    assert_eq!(
+        (first["added"].as_u64(), first["id_collisions"].as_u64()),
+        (Some(3), Some(0))
+    );
+    fs::rename(t.join("docs/a"), t.join("docs/b")).unwrap();
+    let (again, err) = summary("moved", &["docs"]);
+    assert_eq!(
+        [&again["added"], &again["replaced"], &again["unchanged"]],
+        [0, 0, 3],
+        "{again}: {err}"
+    );
+
+    // One load, one id given twice: by a path and by a JSONL line.
+    fs::create_dir_all(t.join("twice/a")).unwrap();
+    fs::write(t.join("twice/a/two.md"), md(None, 0)).unwrap();
+    let line = serde_json::json!({"id": "a/two.md", "text": text(3)}).to_string();
+    fs::write(t.join("twice/feed.jsonl"), line + "\n").unwrap();
+    let (v, err) = summary("twice", &["twice"]);
+    assert_eq!(v["id_collisions"], 1, "{v}");
+    let said = format!(
+        "kors: warning: two documents have the id \"a/two.md\": {} and {}:1; the later one is kept",
+        Path::new("twice/a/two.md").display(),
+        Path::new("twice/feed.jsonl").display()
+    );
+    assert!(err.contains(&said), "{err}");
+    // The later one is what the index holds.
+    let out = kors(
+        t,
+        &t.join("twice"),
+        &["search", "--json", "--doc", "a/two.md", ""],
+    )
+    .output()
+    .unwrap();
+    let hit: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    let start = hit["text"].as_str().unwrap();
+    assert!(text(3).starts_with(&start[..start.len().min(60)]), "{hit}");
+}
