@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use kors::analysis::AnalyzerKind;
-use kors::corpus::date::parse_day;
+use kors::corpus::date::parse_range;
 use kors::error::Error;
 use kors::index::ingest::IngestOptions;
 use kors::measure::bench::BenchOptions;
@@ -217,24 +217,15 @@ fn json_or_plain(json: bool) -> Format {
 }
 
 fn search(a: cli::SearchArgs) -> Result<Task> {
-    let day = |s: &Option<String>, flag: &str| -> Result<_> {
-        s.as_deref()
-            .map(|s| parse_day(s).map_err(|e| Error::Usage(format!("{flag}: {e}"))))
-            .transpose()
-            .map_err(Into::into)
-    };
+    let (since, until) =
+        parse_range(a.since.as_deref(), a.until.as_deref()).map_err(Error::Usage)?;
     let filters = Filters {
         lang: a.lang,
         source: a.source,
-        since: day(&a.since, "--since")?,
-        until: day(&a.until, "--until")?,
+        since,
+        until,
         doc: a.doc,
     };
-    if let (Some(s), Some(u)) = (filters.since, filters.until) {
-        if s > u {
-            return Err(Error::Usage(format!("--since {s} is after --until {u}")).into());
-        }
-    }
     let format = if a.json {
         Format::Json
     } else {

@@ -30,6 +30,25 @@ pub fn parse_day(s: &str) -> Result<Date, String> {
     calendar_date(s).map_err(|_| bad())
 }
 
+/// `--since` and `--until`: each a day ([`parse_day`]), the first not after
+/// the second; an error names the flag.
+pub fn parse_range(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<Date>, Option<Date>), String> {
+    let day = |s: Option<&str>, flag: &str| {
+        s.map(|s| parse_day(s).map_err(|e| format!("{flag}: {e}")))
+            .transpose()
+    };
+    let (since, until) = (day(since, "--since")?, day(until, "--until")?);
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(format!("--since {s} is after --until {u}"));
+        }
+    }
+    Ok((since, until))
+}
+
 /// A document's date: `YYYY-MM-DD`, or an RFC 3339 timestamp whose date
 /// part is kept as written (no conversion to UTC: the writer's calendar day
 /// is what a reader means), from [`FIRST_DAY`] to [`LAST_DAY`].

@@ -93,6 +93,24 @@ fn piece() -> impl Strategy<Value = String> {
         "[가-힣]{1,6}",
         "[а-яА-Я]{1,6}",
         any::<char>().prop_map(String::from),
+        prop_oneof![
+            Just("~1".to_string()),
+            Just("[2020 TO 2024]".to_string()),
+            Just("{* TO 5}".to_string()),
+            Just("date:[2024-01-01T00:00:00Z TO *]".to_string()),
+            Just("source:kcna".to_string()),
+            Just("doc:k1".to_string()),
+            Just("tag:".to_string()),
+            Just("author:\"".to_string()),
+            Just(" IN [a b]".to_string()),
+            Just("Kim Jong Un".to_string()),
+            Just("로씨야와의".to_string()),
+            Just("\u{1100}\u{1161}".to_string()),
+            Just("ＮＡＴＯ".to_string()),
+            Just("\u{200b}\u{202e}\u{0}".to_string()),
+            Just("'철학'은".to_string()),
+            Just("Il Sung's".to_string()),
+        ],
     ]
 }
 
@@ -103,33 +121,167 @@ fn query() -> impl Strategy<Value = String> {
     ]
 }
 
-fn filters() -> impl Strategy<Value = Filters> {
-    let opt = || {
-        proptest::option::of(prop_oneof![
-            "[a-z]{1,3}",
-            any::<String>(),
-            Just("kcna".to_string())
-        ])
+/// `--lang`, `--source` and `--doc` values: real ones and any text.
+fn keyword(real: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(prop_oneof![
+        proptest::sample::select(real).prop_map(String::from),
+        "[a-z]{1,3}(-[a-z]{2})?",
+        any::<String>(),
+    ])
+}
+
+/// `--since`/`--until` values: the edges of what an index holds and of
+/// the calendar, well-formed days, and any text.
+fn day() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(prop_oneof![
+        proptest::sample::select(
+            &[
+                "0000-01-01",
+                "1677-12-31",
+                "1678-01-01",
+                "2024-06-18",
+                "2024-06-19",
+                "2024-06-20",
+                "2261-12-31",
+                "2262-01-01",
+                "9999-12-31",
+                "2024-02-30",
+                "10000-01-01",
+            ][..]
+        )
+        .prop_map(String::from),
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+        any::<String>(),
+    ])
+}
+
+/// `-n` and `--offset` at and inside their bounds (and past them: the
+/// library must not rely on clap's ranges).
+fn count(max: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![Just(0), Just(1), Just(max), 0..=max, Just(usize::MAX)]
+}
+
+/// The flags of `kors search`, as the command line gives them.
+#[derive(Debug, Clone)]
+struct Flags {
+    lang: Option<String>,
+    source: Option<String>,
+    doc: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: usize,
+    offset: usize,
+    group: bool,
+    explain: bool,
+}
+
+fn flags() -> impl Strategy<Value = Flags> {
+    (
+        (
+            keyword(&["ko", "en", "ru", "EN", "en-gb"]),
+            keyword(&["kcna", "Yonhap", "KCNA (kcna.kp, English)", "hankyoreh"]),
+            keyword(&["k1", "e1", "r1"]),
+        ),
+        (day(), day()),
+        (
+            count(SearchRequest::MAX_LIMIT),
+            count(SearchRequest::MAX_OFFSET),
+        ),
+        (any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |((lang, source, doc), (since, until), (limit, offset), (group, explain))| Flags {
+                lang,
+                source,
+                doc,
+                since,
+                until,
+                limit,
+                offset,
+                group,
+                explain,
+            },
+        )
+}
+
+/// Runs `q` with `f` as `kors search` does (its dates resolved by the
+/// function `config.rs` calls) and checks the answer against the flags:
+/// never a panic; an error is a documented one (exit 2, a message); hits
+/// respect the count, the offset, the dates, the document and `--group`.
+fn search_as_the_binary_does(q: String, f: Flags) -> Result<(), TestCaseError> {
+    use kors::corpus::date::parse_range;
+    use kors::error::Exit;
+    let (since, until) = match parse_range(f.since.as_deref(), f.until.as_deref()) {
+        Ok(days) => days,
+        Err(e) => {
+            prop_assert!(e.starts_with("--since") || e.starts_with("--until"), "{e}");
+            return Ok(());
+        }
     };
-    (opt(), opt(), opt()).prop_map(|(lang, source, doc)| Filters {
-        lang,
-        source,
-        doc,
-        ..Filters::default()
-    })
+    let filters = Filters {
+        lang: f.lang.clone(),
+        source: f.source.clone(),
+        doc: f.doc.clone(),
+        since,
+        until,
+    };
+    let req = SearchRequest {
+        query: q,
+        filters,
+        limit: f.limit,
+        offset: f.offset,
+        group: f.group,
+        explain: f.explain,
+    };
+    let results = match search::search(&open(), &req) {
+        Ok(r) => r,
+        Err(e) => {
+            prop_assert_eq!(e.exit(), Exit::Error);
+            prop_assert!(!e.chain().is_empty());
+            return Ok(());
+        }
+    };
+    let hits = &results.hits;
+    prop_assert!(hits.len() <= f.limit);
+    for (i, h) in hits.iter().enumerate() {
+        prop_assert_eq!(h.rank, f.offset + i + 1);
+        if since.is_some() || until.is_some() {
+            let date = h
+                .date
+                .as_deref()
+                .map(|d| parse_range(Some(d), None).unwrap().0.unwrap());
+            prop_assert!(date.is_some(), "an undated hit: {:?}", h.doc_id);
+            prop_assert!(since.is_none_or(|s| date.unwrap() >= s));
+            prop_assert!(until.is_none_or(|u| date.unwrap() <= u));
+        }
+        if let Some(d) = &f.doc {
+            prop_assert_eq!(&h.doc_id, d);
+        }
+        if f.explain {
+            prop_assert!(h.explain.is_some());
+        }
+    }
+    if f.group {
+        let ids: BTreeSet<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
+        prop_assert_eq!(ids.len(), hits.len());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// The query fuzzer: any query with any flags, at their bounds and past
+    /// them, through what `kors search` runs: a right answer or a
+    /// documented error, never a panic.
+    #[test]
+    fn any_query_with_any_flags_answers_or_fails_cleanly(q in query(), f in flags()) {
+        search_as_the_binary_does(q, f)?;
+    }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
-
-    /// Any query, with any filters: an answer or an error, never a panic.
-    #[test]
-    fn any_query_parses_and_searches_without_panicking(q in query(), f in filters(), group in any::<bool>()) {
-        let idx = open();
-        let mut req = request(q, f);
-        req.group = group;
-        let _ = search::search(&idx, &req);
-    }
 
     /// The analyzer behind every query: any text.
     #[test]
@@ -151,7 +303,7 @@ fn search_bin(flags: &[String], args: &[String]) -> (i32, String, f64) {
 
 /// `kors search --json ARGS…` on `index` with a hang guard; returns (exit
 /// code, stderr, seconds, peak RSS in KiB). Fails on a crash.
-fn run_search(index: &Path, args: &[String]) -> (i32, String, f64, u64) {
+fn run_search(index: &Path, args: &[impl AsRef<std::ffi::OsStr>]) -> (i32, String, f64, u64) {
     let tmp = TempDir::new().unwrap();
     let err_path = tmp.path().join("stderr");
     let start = Instant::now();
@@ -164,7 +316,8 @@ fn run_search(index: &Path, args: &[String]) -> (i32, String, f64, u64) {
     let (status, rss) = wait_rss(&mut child, Duration::from_secs(120));
     let secs = start.elapsed().as_secs_f64();
     let err = std::fs::read_to_string(&err_path).unwrap();
-    assert_no_crash(status, &err, &format!("kors search {args:?}"));
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
+    assert_no_crash(status, &err, &format!("kors search {shown:?}"));
     (status.code().unwrap(), err, secs, rss)
 }
 
@@ -440,4 +593,153 @@ fn every_edge_of_since_and_until_gives_exactly_the_documents_in_range() {
         assert_eq!(code, 2, "{a:?}: {err}");
         assert!(err.contains(says), "{a:?}: {err}");
     }
+}
+
+/// The query fuzzer through the binary: a few hundred seeded runs of
+/// `kors search` with random queries (invalid UTF-8 included) and flags at,
+/// inside and past their bounds. Exit 2 exactly when a flag is bad (or the
+/// query is refused, saying `bad query`), else 0 or 1; never a crash.
+#[test]
+fn the_binary_answers_random_queries_and_flags_with_documented_exit_codes() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    const RUNS: usize = 300;
+    let index = &small_index().1;
+    let mut rng = super::Rng::from_env("search fuzzer");
+    let fragments = [
+        "Moscow",
+        "Bolshoi",
+        "gas",
+        "로씨야와의",
+        "관계",
+        "평양",
+        "Москвы",
+        "\"",
+        "(",
+        ")",
+        "AND",
+        "OR",
+        "NOT",
+        "+",
+        "-",
+        "title:",
+        "doc:k1",
+        "lang:ko",
+        "~2",
+        "*",
+        "[a TO z]",
+        "^3",
+        "nosuch:field",
+        "'",
+        "\\",
+        "Kim Jong Un",
+        "ＮＡＴＯ",
+        "\u{200b}",
+        "/re.*x/",
+    ];
+    // (value, valid)
+    let limits = [
+        ("0", true),
+        ("1", true),
+        ("10000", true),
+        ("10001", false),
+        ("4294967295", false),
+        ("9223372036854775807", false),
+        ("-1", false),
+        ("ten", false),
+    ];
+    let offsets = [
+        ("0", true),
+        ("3", true),
+        ("1000000", true),
+        ("1000001", false),
+        ("4294967296", false),
+        ("-5", false),
+    ];
+    let days = [
+        ("0000-01-01", true),
+        ("1678-01-01", true),
+        ("2024-06-19", true),
+        ("2261-12-31", true),
+        ("9999-12-31", true),
+        ("2024-02-30", false),
+        ("10000-01-01", false),
+        ("2024-6-1", false),
+        ("", false),
+    ];
+    let mut pick = |n: usize| (rng.next() % n as u64) as usize;
+    let mut tasks = Vec::new();
+    for _ in 0..RUNS {
+        let mut args: Vec<OsString> = Vec::new();
+        let mut valid = true;
+        if pick(2) == 0 {
+            let (v, ok) = limits[pick(limits.len())];
+            args.extend(["-n".into(), v.into()]);
+            valid &= ok;
+        }
+        if pick(3) == 0 {
+            let (v, ok) = offsets[pick(offsets.len())];
+            args.extend(["--offset".into(), v.into()]);
+            valid &= ok;
+        }
+        let mut range = [None, None];
+        for (i, flag) in ["--since", "--until"].into_iter().enumerate() {
+            if pick(3) == 0 {
+                let (v, ok) = days[pick(days.len())];
+                args.extend([flag.into(), v.into()]);
+                valid &= ok;
+                range[i] = ok.then_some(v);
+            }
+        }
+        if let [Some(s), Some(u)] = range {
+            valid &= s <= u;
+        }
+        for flag in ["--group", "--explain"] {
+            if pick(3) == 0 {
+                args.push(flag.into());
+            }
+        }
+        if pick(4) == 0 {
+            args.extend(["--lang".into(), ["ko", "en", "xx"][pick(3)].into()]);
+        }
+        if pick(4) == 0 {
+            args.extend(["--source".into(), ["kcna", "Yonhap", "(("][pick(3)].into()]);
+        }
+        args.push("--".into());
+        if pick(5) == 0 {
+            // Any bytes but NUL, which no argument can hold.
+            let bytes: Vec<u8> = (0..pick(40)).map(|_| (pick(255) + 1) as u8).collect();
+            args.push(OsString::from_vec(bytes));
+        } else {
+            let words: Vec<&str> = (0..pick(7))
+                .map(|_| fragments[pick(fragments.len())])
+                .collect();
+            args.push(words.join(if pick(2) == 0 { " " } else { "" }).into());
+        }
+        tasks.push((args, valid));
+    }
+    let check = |(args, valid): &(Vec<OsString>, bool)| {
+        let (code, err, _, _) = run_search(index, args);
+        let what = format!("kors search {args:?}: exit {code}: {err}");
+        if !valid {
+            assert_eq!(code, 2, "{what}");
+        } else {
+            assert!(matches!(code, 0..=2), "{what}");
+        }
+        if code == 2 {
+            assert!(
+                err.starts_with("kors: ") || err.starts_with("error: "),
+                "{what}"
+            );
+            assert!(
+                !*valid || err.contains("bad query") || err.contains("UTF-8"),
+                "{what}"
+            );
+        }
+    };
+    let (a, b) = tasks.split_at(RUNS / 2);
+    std::thread::scope(|s| {
+        s.spawn(|| a.iter().for_each(check));
+        b.iter().for_each(check);
+    });
 }
