@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use kors::bounded::LineLimit;
-use kors::error::{Error, Exit};
+use kors::error::{Error, Exit, IoContext};
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::measure::queries::{self, QuerySet};
 use kors::measure::{bench, eval};
@@ -30,6 +30,13 @@ pub fn run(cfg: Config) -> Result<Exit> {
             format,
             dry_run,
         } => {
+            // A typo must not build an empty index.
+            for p in &inputs {
+                std::fs::metadata(p).at("reading the input", p)?;
+            }
+            if !dry_run {
+                index_dir(&dir)?;
+            }
             let summary = if dry_run {
                 let mut out = io::stdout().lock();
                 index::dry_run::dry_run(&inputs, |p| write!(out, "{p}"))?
@@ -49,6 +56,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
             format,
             corpus,
         } => {
+            index_dir(&dir)?;
             if !index::exists(&dir) {
                 first_run(&dir, &corpus)?;
             }
@@ -57,10 +65,12 @@ pub fn run(cfg: Config) -> Result<Exit> {
             emit(&results, format)
         }
         Task::Stats { format } => {
+            index_dir(&dir)?;
             let s = index::check::guard(&dir, || stats::compute(&KorsIndex::open(&dir)?))?;
             emit(&s, format)
         }
         Task::Check { format } => {
+            index_dir(&dir)?;
             let report = index::check::check(&dir)?;
             let exit = emit(&report, format)?;
             report.into_result()?;
@@ -77,6 +87,9 @@ pub fn run(cfg: Config) -> Result<Exit> {
         } => {
             if indexes.is_empty() {
                 indexes.push(dir);
+            }
+            for dir in &indexes {
+                index_dir(dir)?;
             }
             let mut qs = queries::read(&queries)?;
             if let Some(n) = max_queries {
@@ -107,6 +120,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                     .map(|q| QuerySet::read(q))
                     .collect::<kors::error::Result<_>>()?
             };
+            index_dir(&dir)?;
             emit(
                 &bench::run(&KorsIndex::open(&dir)?, &sets, &options)?,
                 format,
@@ -151,6 +165,19 @@ pub fn run(cfg: Config) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
+}
+
+/// An index is a directory: a file in its place is named as such (and not
+/// taken for a missing index, or met as a bare "Not a directory").
+fn index_dir(dir: &std::path::Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "the index path {} is not a directory (an index is a directory: --index DIR)",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Ctrl-C sets `flag` (ingestion then commits and stops); a second one

@@ -25,7 +25,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if dir.exists() && !exists(dir) && std::fs::read_dir(dir)?.next().is_some() {
+    if dir.exists() && !exists(dir) && std::fs::read_dir(dir).at("reading", dir)?.next().is_some() {
         return Err(Error::Usage(format!(
             "refusing to replace {}: it is not empty and holds no index",
             dir.display()
@@ -42,7 +42,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     remove_stale_siblings(&parent, &name);
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
+        std::fs::remove_dir_all(&tmp).at("removing", &tmp)?;
     }
     let result = (|| {
         let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;

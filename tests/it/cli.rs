@@ -509,18 +509,24 @@ fn first_search_builds_the_index_from_corpus() {
 fn a_failed_rebuild_keeps_the_old_index() {
     let tmp = TempDir::new().unwrap();
     build(&tmp, &[&corpus()]);
-    // An input that does not exist is a rejection, not a failure: the new
-    // index (with the seed) replaces the old one and the exit code says 3.
+    // An input that does not exist (a typo) is refused before anything is
+    // read or written, naming it: exit 2, the old index as it was.
+    let missing = tmp.path().join("missing.jsonl");
     k(&tmp, &["index", "--no-progress"])
         .arg(corpus())
-        .arg(tmp.path().join("missing.jsonl"))
+        .arg(&missing)
         .assert()
-        .code(3)
-        .stderr(predicate::str::contains("missing.jsonl"));
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "kors: reading the input {}: No such file or directory",
+            missing.display()
+        )));
     assert_eq!(stats(&tmp)["documents"], 1);
     // Nothing indexable at all: the old index stays.
+    let empty = tmp.path().join("empty.txt");
+    fs::write(&empty, "").unwrap();
     k(&tmp, &["index", "--no-progress"])
-        .arg(tmp.path().join("missing.jsonl"))
+        .arg(&empty)
         .assert()
         .code(3)
         .stderr(predicate::str::contains("old index"));
@@ -733,4 +739,53 @@ fn dict_import_reports_a_missing_dictionary() {
         .code(2)
         .stderr(predicate::str::contains("no-such-dir"));
     assert!(!tmp.path().join("out").exists());
+}
+
+/// Issue 13.9: a file where the index should be is named as such by every
+/// command (it was "Not a directory (os error 20)" without the path, or
+/// "no index"), and an input that does not exist is refused before an
+/// index is made (it built an empty one).
+#[test]
+fn an_index_path_that_is_a_file_and_a_missing_input_are_named() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("afile");
+    fs::write(&file, "mine").unwrap();
+    let seed = corpus();
+    let seed = seed.to_str().unwrap();
+    for args in [
+        &["index", "--no-progress", seed][..],
+        &["add", "--no-progress", seed],
+        &["search", "Bolshoi"],
+        &["stats"],
+        &["check"],
+        &["bench"],
+    ] {
+        kors(&tmp)
+            .arg("--index")
+            .arg(&file)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "kors: the index path {} is not a directory",
+                file.display()
+            )));
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    let typo = tmp.path().join("corpsu");
+    for command in ["index", "add"] {
+        let index = tmp.path().join(format!("new-{command}"));
+        kors(&tmp)
+            .arg("--index")
+            .arg(&index)
+            .args([command, "--no-progress", seed])
+            .arg(&typo)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "kors: reading the input {}: No such file or directory",
+                typo.display()
+            )));
+        assert!(!index.exists(), "{command} made {}", index.display());
+    }
 }
