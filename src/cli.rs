@@ -8,6 +8,7 @@ use kors::analysis::AnalyzerKind;
 use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
+use kors::measure::qrels::QrelsFormat;
 use kors::search::SearchRequest;
 
 const EXAMPLES: &str = "\
@@ -303,7 +304,8 @@ query's analyzed terms (bag of words, as Anserini runs Lucene baselines);
 Examples:
   kors eval import-korquad ../shared/corpora/korquad-v1-dev/KorQuAD_v1.0_dev.json --out kq
   kors --index kq-morph index kq/docs.jsonl
-  kors eval --queries kq/queries.tsv --qrels kq/qrels.txt --max-queries 200 kq-morph kq-bigram";
+  kors eval --queries kq/queries.tsv --qrels kq/qrels.txt --max-queries 200 kq-morph kq-bigram
+  kors eval --queries beir/queries.jsonl --qrels beir/qrels/test.tsv beir-index";
 
 /// `kors eval`.
 #[derive(Debug, Args)]
@@ -311,12 +313,17 @@ pub struct EvalArgs {
     /// Import a test collection instead of evaluating
     #[command(subcommand)]
     pub command: Option<EvalCommand>,
-    /// Queries: `qid<TAB>query`, one a line
+    /// Queries: `qid<TAB>query`, one a line, or JSON Lines (`{"_id", "text"}`, as BEIR ships them)
     #[arg(long, value_name = "FILE", required = true)]
     pub queries: Option<PathBuf>,
-    /// Relevance judgments, TREC qrels (`qid 0 docid rel`)
+    /// Relevance judgments: TREC qrels (`qid 0 docid rel`) or BEIR/MTEB TSV
+    /// (`query-id<TAB>corpus-id<TAB>score`, ids may hold spaces)
     #[arg(long, value_name = "FILE", required = true)]
     pub qrels: Option<PathBuf>,
+    /// Form of the qrels file (auto: TSV when its first line is the header
+    /// `query-id<TAB>corpus-id<TAB>score`, else TREC)
+    #[arg(long, value_enum, default_value_t = QrelsFormat::default().into(), value_name = "FORM")]
+    pub qrels_format: QrelsForm,
     /// Only the first N queries of the file
     #[arg(long, value_name = "N")]
     pub max_queries: Option<usize>,
@@ -329,6 +336,17 @@ pub struct EvalArgs {
     /// Indexes to evaluate side by side [default: --index]
     #[arg(value_name = "INDEX")]
     pub indexes: Vec<PathBuf>,
+}
+
+/// The form of a qrels file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QrelsForm {
+    /// TSV when the first line is its header, else TREC
+    Auto,
+    /// `qid iter docid rel`, split by white space
+    Trec,
+    /// `query-id<TAB>corpus-id<TAB>score`
+    Tsv,
 }
 
 /// How `kors eval` runs queries.
@@ -418,4 +436,5 @@ macro_rules! mirror {
 
 mirror!(AnalyzerChoice <=> AnalyzerKind { Morph, MorphFast, Bigram, Whitespace });
 mirror!(EvalMode <=> QueryMode { Terms, Syntax });
+mirror!(QrelsForm <=> QrelsFormat { Auto, Trec, Tsv });
 mirror!(TokenizeIn <=> Tokenize { Tantivy, Rayon });

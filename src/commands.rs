@@ -10,7 +10,7 @@ use kors::bounded::LineLimit;
 use kors::error::{Error, Exit, IoContext};
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::measure::queries::{self, QuerySet};
-use kors::measure::{bench, eval};
+use kors::measure::{bench, eval, qrels};
 use kors::report::{Format, Report};
 use kors::search;
 
@@ -80,6 +80,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
         Task::Eval {
             queries,
             qrels,
+            qrels_format,
             mut indexes,
             max_queries,
             mode,
@@ -95,7 +96,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
             if let Some(n) = max_queries {
                 qs.truncate(n);
             }
-            let judgments = eval::read_qrels(&qrels)?;
+            let judgments = qrels::read(&qrels, qrels_format)?;
             eval::check_inputs(&qs, &judgments)?;
             let runs = indexes
                 .iter()

@@ -13,6 +13,7 @@ use kors::error::Error;
 use kors::index::ingest::IngestOptions;
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
+use kors::measure::qrels::QrelsFormat;
 use kors::report::Format;
 use kors::search::{Filters, SearchRequest};
 
@@ -93,6 +94,8 @@ pub enum Task {
         queries: PathBuf,
         /// Qrels file.
         qrels: PathBuf,
+        /// Its form.
+        qrels_format: QrelsFormat,
         /// Indexes to evaluate (empty: the index directory).
         indexes: Vec<PathBuf>,
         /// Only the first N queries.
@@ -154,6 +157,7 @@ impl Config {
                     // clap requires both when there is no subcommand.
                     queries: a.queries.unwrap_or_default(),
                     qrels: a.qrels.unwrap_or_default(),
+                    qrels_format: a.qrels_format.into(),
                     indexes: a.indexes,
                     max_queries: a.max_queries,
                     mode: a.mode.into(),

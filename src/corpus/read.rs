@@ -4,7 +4,7 @@
 //! YAML front matter), `.jsonl`/`.ndjson` (one JSON object per line, read
 //! line by line). Extensions are matched case-insensitively.
 //!
-//! Fields, in front matter and JSONL alike: `id`, `title`, `author`,
+//! Fields, in front matter and JSONL alike: `id` (or `_id`, as BEIR names it), `title`, `author`,
 //! `source`, `date`, `lang`, `url`, `tags`, and for JSONL `text`. Unknown
 //! fields are ignored; `null` means absent. `id` may be a string or an
 //! integer; `tags` a list of strings or one comma-separated string; `date`
@@ -600,10 +600,16 @@ pub fn meta_from_fields(fields: &Map<String, Value>) -> Result<Meta, (String, St
             Some(other) => Err(err(field, not_a_string(other))),
         }
     };
-    let id = match fields.get("id") {
+    // BEIR's corpus files call it `_id`.
+    let id_field = if fields.contains_key("id") {
+        "id"
+    } else {
+        "_id"
+    };
+    let id = match fields.get(id_field) {
         // Integer ids are common in exported data; take them as their digits.
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Some(n.to_string()),
-        _ => string("id")?,
+        _ => string(id_field)?,
     };
     let date = match fields.get("date") {
         None | Some(Value::Null) => None,

@@ -1,7 +1,7 @@
 //! `kors eval`: ranking quality against relevance judgments.
 //!
-//! Inputs: a query file ([`super::queries`]) and TREC qrels
-//! (`qid iter docid rel`). Documents are ranked, not passages: the
+//! Inputs: a query file ([`super::queries`]) and qrels ([`super::qrels`]:
+//! TREC, or BEIR/MTEB's TSV). Documents are ranked, not passages: the
 //! passages a query matches are grouped by document id and each document
 //! scores as its best passage (as `kors search --group` does). Metrics, per
 //! query and averaged over the queries that have at least one relevant
@@ -15,7 +15,7 @@
 //! (where a word that analyzes to several terms becomes a phrase).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::error::Result;
@@ -33,8 +33,7 @@ use crate::search::query::{self, Filters};
 /// Depth of the document ranking (the deepest cut-off, Recall@100).
 pub const DEPTH: usize = 100;
 
-/// Judgments: query id → document id → relevance grade.
-pub type Qrels = HashMap<String, HashMap<String, u32>>;
+pub use super::qrels::Qrels;
 
 /// How query text becomes a tantivy query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -45,42 +44,6 @@ pub enum QueryMode {
     Terms,
     /// `kors search`'s query parser.
     Syntax,
-}
-
-/// Reads TREC qrels: `qid iter docid rel`, whitespace-separated.
-pub fn read_qrels(path: &Path) -> Result<Qrels> {
-    let text = crate::bounded::read_to_string(path)?;
-    parse_qrels(&text).map_err(|(line, reason)| Error::BadLine {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    })
-}
-
-/// [`read_qrels`] on text; an error is a 1-based line and what is wrong.
-pub fn parse_qrels(text: &str) -> std::result::Result<Qrels, (usize, String)> {
-    let mut qrels: Qrels = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.is_empty() || f[0].starts_with('#') {
-            continue;
-        }
-        let [qid, _iter, doc, rel] = f[..] else {
-            return Err((
-                i + 1,
-                format!("expected `qid iter docid rel`, got {} fields", f.len()),
-            ));
-        };
-        // Negative grades (some collections use -1 for spam) count as 0.
-        let rel: i64 = rel
-            .parse()
-            .map_err(|_| (i + 1, format!("relevance {rel:?} is not an integer")))?;
-        qrels
-            .entry(qid.to_string())
-            .or_default()
-            .insert(doc.to_string(), rel.max(0) as u32);
-    }
-    Ok(qrels)
 }
 
 /// Metrics of one ranking (or their mean).
@@ -324,23 +287,5 @@ impl crate::report::Report for Runs {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::queries::parse as parse_queries;
-    use super::*;
-
-    #[test]
-    fn qrels_and_queries_parse() {
-        let q = parse_qrels("q1 0 d1 1\n\nq1 0 d2 0\nq2 0 d3 2\n").unwrap();
-        assert_eq!(q["q1"].len(), 2);
-        assert_eq!(q["q2"]["d3"], 2);
-        assert!(parse_qrels("q1 d1 1").is_err());
-        let qs = parse_queries("# comment\nq1\t러시아 가스\nplain query\n");
-        assert_eq!(qs[0].id, "q1");
-        assert_eq!(qs[0].text, "러시아 가스");
-        assert_eq!(qs[1].id, "3");
     }
 }

@@ -1,10 +1,14 @@
 //! Query files, as `kors eval` and `kors bench` read them: one query a
 //! line, `qid<TAB>query` or the query alone; blank lines and `#` comments
-//! skipped. The sets `kors bench` runs by default are compiled in.
+//! skipped. Or JSON Lines, as BEIR ships them (`{"_id": …, "text": …}`),
+//! told by a first line that starts with `{`. The sets `kors bench` runs by
+//! default are compiled in.
 
 use std::path::Path;
 
-use crate::error::Result;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
 
 /// One query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +20,48 @@ pub struct Query {
     pub text: String,
 }
 
-/// Reads a query file.
+/// Reads a query file (within `bounded::MAX_FILE_BYTES`).
 pub fn read(path: &Path) -> Result<Vec<Query>> {
     let text = crate::bounded::read_to_string(path)?;
-    Ok(parse(&text))
+    let jsonl = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().starts_with('{'));
+    if !jsonl {
+        return Ok(parse(&text));
+    }
+    parse_jsonl(&text).map_err(|(line, reason)| Error::BadLine {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    })
+}
+
+/// Queries as JSON Lines: `_id` (or `id`: a string or an integer) and
+/// `text`, other fields ignored; an error is a 1-based line and what is
+/// wrong.
+pub fn parse_jsonl(text: &str) -> std::result::Result<Vec<Query>, (usize, String)> {
+    let mut queries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |what: &str| (i + 1, what.to_string());
+        let v: Value = serde_json::from_str(line).map_err(|e| (i + 1, format!("not JSON: {e}")))?;
+        let id = match v.get("_id").or_else(|| v.get("id")) {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
+            _ => return Err(bad("_id: expected a query id (a string or an integer)")),
+        };
+        let Some(Value::String(text)) = v.get("text") else {
+            return Err(bad("text: expected the query as a string"));
+        };
+        queries.push(Query {
+            id,
+            text: text.trim().to_string(),
+        });
+    }
+    Ok(queries)
 }
 
 /// [`read`] on text.
@@ -94,6 +136,27 @@ fn texts(queries: Vec<Query>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_lines_with_and_without_ids() {
+        let qs = parse("# comment\nq1\t러시아 가스\nplain query\n");
+        assert_eq!(qs[0].id, "q1");
+        assert_eq!(qs[0].text, "러시아 가스");
+        assert_eq!(qs[1].id, "3");
+    }
+
+    #[test]
+    fn beir_queries_are_json_lines() {
+        let q = parse_jsonl(
+            "{\"_id\": \"q 1\", \"text\": \"러시아 가스\", \"metadata\": {}}\n\n{\"id\": 7, \"text\": \"gas\"}\n",
+        )
+        .unwrap();
+        assert_eq!(q[0].id, "q 1");
+        assert_eq!(q[0].text, "러시아 가스");
+        assert_eq!(q[1].id, "7");
+        assert_eq!(parse_jsonl("{\"_id\": \"a\"}").unwrap_err().0, 1);
+        assert_eq!(parse_jsonl("{\"text\": \"a\"}\n{").unwrap_err().0, 1);
+    }
 
     #[test]
     fn shipped_sets_are_not_empty() {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use kors::measure::eval::{self, Metrics};
+use kors::measure::qrels::{self, QrelsFormat};
 use kors::measure::{korquad, queries};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -98,7 +99,7 @@ fn korquad_import_counts_and_links() {
     assert_eq!(queries.len(), 5774);
     assert_eq!(queries[0].id, "6548850-0-0");
     assert!(queries[0].text.starts_with("임종석이 여의도"));
-    let qrels = eval::read_qrels(&out.join("qrels.txt")).unwrap();
+    let qrels = qrels::read(&out.join("qrels.txt"), QrelsFormat::Auto).unwrap();
     assert_eq!(qrels.len(), 5774);
     // Every question is judged by exactly one paragraph, one that exists.
     for q in &queries {
@@ -357,4 +358,88 @@ fn documents_of_equal_score_rank_by_id_whatever_the_index_order() {
         let ranked = eval::rank_documents(&idx, &searcher, "gas talks", mode, 3).unwrap();
         assert_eq!(ranked, ["d1", "d2", "d3"], "{mode:?}");
     }
+}
+
+/// Issue 13.9: a collection as BEIR and MTEB ship it (corpus and queries
+/// as JSON Lines with `_id`, qrels as `query-id<TAB>corpus-id<TAB>score`
+/// with or without its header), with ids that hold spaces, is scored; the
+/// same qrels read as TREC fail on their first line, saying which form to
+/// use (they are never split at the spaces of their ids).
+#[test]
+fn eval_reads_beir_collections_whose_ids_hold_spaces() {
+    let tmp = TempDir::new().unwrap();
+    let feed =
+        fs::read_to_string(crate::shared("corpora/kcna-en-2024/kcna_en_2024.jsonl")).unwrap();
+    let stories: Vec<Value> = feed
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["text"].as_str().is_some_and(|t| t.len() > 500))
+        .take(12)
+        .collect();
+    let (mut corpus, mut queries, mut qrels) = (String::new(), String::new(), String::new());
+    qrels += "query-id\tcorpus-id\tscore\n";
+    for (i, s) in stories.iter().enumerate() {
+        let id = format!("kcna 2024.pdf - {i}");
+        let doc = serde_json::json!({"_id": id, "title": s["title"], "text": s["text"]});
+        corpus += &(doc.to_string() + "\n");
+        if i % 3 == 0 {
+            let q =
+                serde_json::json!({"_id": format!("q {i}"), "text": s["title"], "metadata": {}});
+            queries += &(q.to_string() + "\n");
+            qrels += &format!("q {i}\t{id}\t1\n");
+        }
+    }
+    fs::write(tmp.path().join("corpus.jsonl"), corpus).unwrap();
+    fs::write(tmp.path().join("queries.jsonl"), queries).unwrap();
+    fs::write(tmp.path().join("test.tsv"), &qrels).unwrap();
+    fs::write(
+        tmp.path().join("no-header.tsv"),
+        qrels.lines().skip(1).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let index = index_with(&tmp, "beir", "morph", &tmp.path().join("corpus.jsonl"));
+    let eval = |qrels: &str, extra: &[&str]| {
+        kors(&tmp)
+            .args([
+                "eval",
+                "--json",
+                "--queries",
+                "queries.jsonl",
+                "--qrels",
+                qrels,
+            ])
+            .args(extra)
+            .arg(&index)
+            .output()
+            .unwrap()
+    };
+    for (file, extra) in [
+        ("test.tsv", &[][..]),
+        ("no-header.tsv", &[]),
+        ("no-header.tsv", &["--qrels-format", "tsv"]),
+    ] {
+        let out = eval(file, extra);
+        assert!(
+            out.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let run = &json(&out.stdout)["runs"][0];
+        assert_eq!(run["queries"], 4, "{run}");
+        let per: Vec<&Value> = run["per_query"].as_array().unwrap().iter().collect();
+        assert_eq!(per[0]["qid"], "q 0");
+        // A story's own title finds it among twelve.
+        for q in per {
+            assert_eq!(q["recall_100"], 1.0, "{q}");
+            assert!(q["mrr_10"].as_f64().unwrap() > 0.0, "{q}");
+        }
+    }
+    let out = eval("no-header.tsv", &["--qrels-format", "trec"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no-header.tsv: line 1: expected `qid iter docid rel`, got 7 fields")
+            && err.contains("--qrels-format tsv"),
+        "{err}"
+    );
 }
