@@ -33,9 +33,10 @@ done
 # --- the peers -------------------------------------------------------------
 # Each is installed once into $T; one that cannot be is left out of the
 # table (a note says why) and the rest still run.
+apt_install() { apt-get update -qq && apt-get install -y "$@"; }
 lucene=1
 {
-    command -v javac >/dev/null || apt-get install -y default-jdk-headless
+    command -v javac >/dev/null || apt_install default-jdk-headless
     if [ ! -e "$T/anserini.jar" ]; then
         pip download --no-deps --no-binary :all: pyserini==1.6.0 -d "$T"
         tar -xzf "$T"/pyserini-1.6.0.tar.gz -C "$T" --wildcards '*/anserini-*-fatjar.jar'
@@ -55,7 +56,7 @@ tantivy=1
         (cd "$T/tantivy-cli" && cargo update -p traitobject --precise 0.1.1 && cargo build --release --locked) &&
         cp "$T/tantivy-cli/target/release/tantivy" "$T/tantivy"
 } || { echo "peers.sh: tantivy-cli left out (its build failed, above)" >&2; tantivy=0; }
-command -v rg >/dev/null || apt-get install -y ripgrep || echo "peers.sh: ripgrep left out" >&2
+command -v rg >/dev/null || apt_install ripgrep || echo "peers.sh: ripgrep left out" >&2
 
 # --- inputs: the same documents in each engine's format --------------------
 # Anserini's JsonCollection: {"id", "contents"}; tantivy-cli: {"title", "body"}.
