@@ -91,6 +91,22 @@ pub struct SetReport {
     pub qps: f64,
     /// Mean number of hits returned.
     pub mean_hits: f64,
+    /// The [`SLOWEST`] queries with the highest median latency, slowest
+    /// first: where the tail comes from.
+    pub slowest: Vec<SlowQuery>,
+}
+
+/// How many of each set's slowest queries a report names.
+pub const SLOWEST: usize = 10;
+
+/// One query's latency over its timed runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlowQuery {
+    pub query: String,
+    /// Median of its runs, µs.
+    pub median_us: f64,
+    /// Its slowest run, µs.
+    pub max_us: f64,
 }
 
 /// A whole `kors bench` run.
@@ -164,11 +180,13 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
             }
         }
         let started = Instant::now();
-        let per_thread: Vec<Result<(Vec<u64>, usize)>> = std::thread::scope(|s| {
+        // Each sample is (query index, ns), so the slow queries can be named.
+        type Samples = Vec<(u32, u64)>;
+        let per_thread: Vec<Result<(Samples, usize)>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let (ok, searcher) = (&ok, &searcher);
-                    s.spawn(move || -> Result<(Vec<u64>, usize)> {
+                    s.spawn(move || -> Result<(Samples, usize)> {
                         // Reserved up to a bound: the product can be huge.
                         let mut lat = Vec::with_capacity(
                             ok.len().saturating_mul(opts.iterations).min(1 << 20),
@@ -177,10 +195,10 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
                         let shift = t * ok.len() / threads;
                         for _ in 0..opts.iterations {
                             for i in 0..ok.len() {
-                                let q = ok[(i + shift) % ok.len()];
+                                let k = (i + shift) % ok.len();
                                 let t0 = Instant::now();
-                                hits += run_one(idx, searcher, q, opts)?;
-                                lat.push(t0.elapsed().as_nanos() as u64);
+                                hits += run_one(idx, searcher, ok[k], opts)?;
+                                lat.push((k as u32, t0.elapsed().as_nanos() as u64));
                             }
                         }
                         Ok((lat, hits))
@@ -200,9 +218,12 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
             lat.extend(l);
             hits += h;
         }
+        let slowest = slowest(&ok, &lat);
+        let lat = lat.into_iter().map(|(_, ns)| ns).collect();
         let mut report = summarize(&set.name, ok.len(), lat, hits, wall);
         report.skipped = skipped;
         report.first_skip = first_skip;
+        report.slowest = slowest;
         reports.push(report);
     }
     Ok(BenchReport {
@@ -212,6 +233,31 @@ pub fn run(idx: &KorsIndex, sets: &[QuerySet], opts: &BenchOptions) -> Result<Be
         options: opts.clone(),
         sets: reports,
     })
+}
+
+/// The [`SLOWEST`] queries of `queries` by the median of their samples
+/// `(query index, ns)`, slowest first.
+fn slowest(queries: &[&str], samples: &[(u32, u64)]) -> Vec<SlowQuery> {
+    let mut by_query: Vec<Vec<u64>> = vec![Vec::new(); queries.len()];
+    for &(k, ns) in samples {
+        by_query[k as usize].push(ns);
+    }
+    let mut all: Vec<SlowQuery> = by_query
+        .iter_mut()
+        .zip(queries)
+        .filter(|(v, _)| !v.is_empty())
+        .map(|(v, q)| {
+            v.sort_unstable();
+            SlowQuery {
+                query: q.to_string(),
+                median_us: percentile_us(v, 50.0),
+                max_us: v[v.len() - 1] as f64 / 1e3,
+            }
+        })
+        .collect();
+    all.sort_by(|a, b| b.median_us.total_cmp(&a.median_us));
+    all.truncate(SLOWEST);
+    all
 }
 
 /// Nearest-rank percentile of sorted `v` (in ns), in µs.
@@ -245,6 +291,7 @@ fn summarize(name: &str, queries: usize, mut lat: Vec<u64>, hits: usize, wall: f
         },
         qps: if wall > 0.0 { n as f64 / wall } else { 0.0 },
         mean_hits: if n == 0 { 0.0 } else { hits as f64 / n as f64 },
+        slowest: Vec::new(),
     }
 }
 
@@ -301,6 +348,12 @@ impl Report for BenchReport {
                 )?;
             }
         }
+        for s in r.sets.iter().filter(|s| !s.slowest.is_empty()) {
+            writeln!(w, "slowest of {} (median / max µs):", s.name)?;
+            for q in &s.slowest {
+                writeln!(w, "{:>9.0} {:>9.0}  {}", q.median_us, q.max_us, q.query)?;
+            }
+        }
         Ok(())
     }
 }
@@ -315,5 +368,27 @@ mod tests {
         assert_eq!(percentile_us(&v, 50.0), 50.0);
         assert_eq!(percentile_us(&v, 99.0), 99.0);
         assert_eq!(percentile_us(&[7000], 99.0), 7.0);
+    }
+
+    #[test]
+    fn slowest_queries_are_ranked_by_their_median() {
+        // "b" has one outlier run but a fast median; "c" is slow throughout.
+        let q = ["a", "b", "c"];
+        let samples = [
+            (0, 5_000),
+            (1, 1_000),
+            (2, 9_000),
+            (0, 6_000),
+            (1, 90_000),
+            (2, 8_000),
+            (1, 1_000),
+            (2, 9_000),
+            (0, 7_000),
+        ];
+        let s = slowest(&q, &samples);
+        let order: Vec<&str> = s.iter().map(|x| x.query.as_str()).collect();
+        assert_eq!(order, ["c", "a", "b"]);
+        assert_eq!((s[0].median_us, s[0].max_us), (9.0, 9.0));
+        assert_eq!((s[2].median_us, s[2].max_us), (1.0, 90.0));
     }
 }

@@ -283,6 +283,19 @@ fn eval_and_bench_run_end_to_end() {
         }
         assert_eq!(s["samples"], 2 * s["queries"].as_u64().unwrap());
         assert!(s["p50_us"].as_f64().unwrap() <= s["p99_us"].as_f64().unwrap());
+        // The slowest queries, named, slowest first, each one of the set's.
+        let slow = s["slowest"].as_array().unwrap();
+        let ok = q.as_u64().unwrap() - e.as_u64().unwrap();
+        assert_eq!(slow.len() as u64, ok.min(10), "{s}");
+        let medians: Vec<f64> = slow
+            .iter()
+            .map(|x| x["median_us"].as_f64().unwrap())
+            .collect();
+        assert!(medians.windows(2).all(|w| w[0] >= w[1]), "{medians:?}");
+        for x in slow {
+            assert!(!x["query"].as_str().unwrap().is_empty());
+            assert!(x["max_us"].as_f64().unwrap() <= s["max_us"].as_f64().unwrap());
+        }
     }
 
     // A query file of one's own, with snippets, on two threads.
