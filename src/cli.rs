@@ -14,7 +14,7 @@ use kors::search::SearchRequest;
 const EXAMPLES: &str = "\
 Examples:
   kors index                          build the index from corpus/ (into index/)
-  kors add ~/articles feed.jsonl      add or update documents
+  kors add corpus/kcna-2024           add or update documents
   kors search Bolshoi Ballet          best passages first
   kors search '\"natural gas\" AND Samsung' --lang en -n 3
   kors search 'title:moscow -ukraine' --group --json | jq .title
@@ -49,13 +49,13 @@ pub enum Command {
     /// Build the index from scratch (default input: corpus/). The old index
     /// stays in place until the new one is complete.
     #[command(
-        after_help = "Examples:\n  kors index\n  kors index corpus/ ../shared/feeds.jsonl --json"
+        after_help = "Examples:\n  kors index\n  kors index corpus/ --exclude 'headlines-*' --json\n  kors index corpus/ --strict --verbose"
     )]
     Index(IndexArgs),
     /// Add documents to the index (created if missing). A document already
     /// indexed under the same id is replaced, or skipped if unchanged.
     #[command(
-        after_help = "Examples:\n  kors add new-column.md\n  kors add dump.jsonl --commit-every 5000"
+        after_help = "Examples:\n  kors add corpus/000_d0a3d8de649cf0a0.md\n  kors add corpus/kcna-2024 --commit-every 5000 --quiet"
     )]
     Add(AddArgs),
     /// Search passages (BM25 over text and title).
@@ -83,6 +83,17 @@ pub enum Command {
     /// Dictionary tools.
     #[command(subcommand)]
     Dict(DictCommand),
+    /// Print a shell completion script (from these flag definitions).
+    #[command(
+        after_help = "Examples:\n  kors completions bash > ~/.local/share/bash-completion/completions/kors\n  kors completions zsh > ~/.zfunc/_kors\n  kors completions fish > ~/.config/fish/completions/kors.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `kors man > ~/.local/share/man/man1/kors.1`.
+    Man,
 }
 
 const SEARCH_HELP: &str = "\
@@ -95,6 +106,7 @@ Examples:
   kors search '\"liquefied natural gas\" tankers' -n 3
   kors search '+sanctions -Japan' --source hankyoreh
   kors search 로씨야 --lang ko --group
+  kors search Putin --since 2024-07-01 --until 2024-07-31
   kors search 'author:\"Chung-in Moon\"' --json
 
 Exit code 1 when nothing matched (like grep).
@@ -125,6 +137,23 @@ pub struct IngestFlags {
     /// No progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Leave out paths matching GLOB (gitignore syntax, relative to each
+    /// directory given; repeatable), as a `.korsignore` line would
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read what `.korsignore` files name, and README/SOURCE(S)/LICENSE files
+    /// (skipped by default when walking a directory)
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Reject documents with no text (exit code 3) instead of counting them as skipped
+    #[arg(long)]
+    pub strict: bool,
+    /// List every rejection and skipped path, a line each (default: grouped by reason)
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print nothing but errors (the exit code still tells)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Where passage text is tokenized (for measurements)
     #[arg(long, value_enum, default_value_t = Tokenize::default().into(), hide = true)]
     pub tokenize_in: TokenizeIn,

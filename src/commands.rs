@@ -29,7 +29,12 @@ pub fn run(cfg: Config) -> Result<Exit> {
             options,
             format,
             dry_run,
+            detail,
         } => {
+            options
+                .skip
+                .check()
+                .map_err(|b| Error::Usage(format!("--exclude {}: {}", b.glob, b.reason)))?;
             // A typo must not build an empty index.
             for p in &inputs {
                 std::fs::metadata(p).at("reading the input", p)?;
@@ -37,9 +42,11 @@ pub fn run(cfg: Config) -> Result<Exit> {
             if !dry_run {
                 index_dir(&dir)?;
             }
-            let summary = if dry_run {
+            let mut summary = if dry_run {
                 let mut out = io::stdout().lock();
-                index::dry_run::dry_run(&inputs, |p| write!(out, "{p}"))?
+                index::dry_run::dry_run(&inputs, &options.skip, options.strict, |p| {
+                    write!(out, "{p}")
+                })?
             } else {
                 on_sigint(options.interrupt.clone())?;
                 if rebuild {
@@ -49,6 +56,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                     index::check::guard(&dir, || ingest::add(&dir, &inputs, &options))?
                 }
             };
+            summary.detail = detail;
             emit(&summary, format)
         }
         Task::Search {
@@ -126,6 +134,16 @@ pub fn run(cfg: Config) -> Result<Exit> {
                 &bench::run(&KorsIndex::open(&dir)?, &sets, &options)?,
                 format,
             )
+        }
+        Task::Completions { shell } => {
+            let mut cmd = <crate::cli::Opts as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "kors", &mut io::stdout().lock());
+            Ok(Exit::Ok)
+        }
+        Task::Man => {
+            let cmd = <crate::cli::Opts as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut io::stdout().lock())?;
+            Ok(Exit::Ok)
         }
         Task::ImportMecab { dir, out } => {
             let s = mecab_dic::import(&dir, &out, &mecab_dic::ImportOptions::default())

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use anyhow::Result;
 use kors::analysis::AnalyzerKind;
 use kors::corpus::date::parse_range;
+use kors::corpus::SkipRules;
 use kors::error::Error;
 use kors::index::ingest::IngestOptions;
+use kors::index::rejected::Detail;
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
 use kors::measure::qrels::QrelsFormat;
@@ -45,6 +47,8 @@ pub enum Task {
         format: Format,
         /// Only print what would be indexed.
         dry_run: bool,
+        /// How much to say on stderr.
+        detail: Detail,
     },
     /// `kors search`.
     Search {
@@ -55,6 +59,13 @@ pub enum Task {
         /// Corpus for a first run.
         corpus: PathBuf,
     },
+    /// `kors completions SHELL`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// `kors man`.
+    Man,
     /// `kors stats`.
     Stats {
         /// How to print the statistics.
@@ -164,6 +175,8 @@ impl Config {
                     format: json_or_plain(a.json),
                 },
             },
+            Command::Completions { shell } => Task::Completions { shell },
+            Command::Man => Task::Man,
             Command::Bench(a) => Task::Bench {
                 queries: a.queries,
                 options: BenchOptions {
@@ -202,12 +215,24 @@ fn ingest(
             commit_every: f.commit_every.map(|n| n as usize),
             commit_interval: std::time::Duration::from_secs(f.commit_secs),
             tokenize: f.tokenize_in.into(),
-            progress: !f.no_progress && !f.json,
+            progress: !f.no_progress && !f.json && !f.quiet,
             interrupt: Arc::new(AtomicBool::new(false)),
             analyzer,
+            skip: SkipRules {
+                excludes: f.exclude,
+                no_ignore: f.no_ignore,
+            },
+            strict: f.strict,
         },
         format: json_or_plain(f.json),
         dry_run: f.dry_run,
+        detail: if f.quiet {
+            Detail::Quiet
+        } else if f.verbose {
+            Detail::Verbose
+        } else {
+            Detail::Grouped
+        },
     }
 }
 

@@ -29,6 +29,7 @@ pub mod frontmatter;
 pub mod lang;
 pub mod passage;
 pub mod read;
+pub mod skip;
 
 use std::fmt;
 use std::ops::Range;
@@ -36,6 +37,7 @@ use std::path::PathBuf;
 
 pub use clean::{CleanOutput, Dropped};
 pub use read::{discover, discover_all, read, Discovery, Reader, SourceFile, SourceKind};
+pub use skip::{SkipReason, SkipRules, Skipped};
 
 /// Default corpus directory (relative to the working directory): what
 /// `kors index` reads without paths, and a first `kors search` indexes.
@@ -138,6 +140,8 @@ pub struct Rejection {
     /// The offending field (`date`, `text`, `front matter`...), where one applies.
     pub field: Option<String>,
     pub reason: String,
+    /// A document with no text: counted as a skip unless `--strict`.
+    pub empty: bool,
 }
 
 impl Rejection {
@@ -147,7 +151,14 @@ impl Rejection {
             line: None,
             field: None,
             reason: reason.into(),
+            empty: false,
         }
+    }
+
+    /// Marks a document that has no text (see [`Rejection::empty`]).
+    pub fn empty(mut self) -> Self {
+        self.empty = true;
+        self
     }
 
     pub fn at_line(mut self, line: Option<usize>) -> Self {
@@ -222,7 +233,7 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
             .field("text")
     };
     if raw.text.trim().is_empty() {
-        return Err(reject("empty document"));
+        return Err(reject("empty document").empty());
     }
     let CleanOutput {
         text,
@@ -230,7 +241,7 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
         title,
     } = clean::clean(&raw.text, raw.meta.title.as_deref());
     if text.trim().is_empty() {
-        return Err(reject("empty document (nothing left after cleaning)"));
+        return Err(reject("empty document (nothing left after cleaning)").empty());
     }
     for d in &mut dropped {
         d.line_no += raw.body_line;

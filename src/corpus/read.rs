@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use super::date::parse_date;
 use super::frontmatter;
+use super::skip::{SkipRules, Skipped, Walk};
 use super::{Meta, RawDocument, Rejection};
 
 /// Largest text/Markdown file, and longest JSONL line, that is read. A
@@ -71,11 +72,14 @@ pub struct Discovery {
     /// Files met while walking a directory whose extension kors does not read
     /// (e.g. `.csv`, `.json`); skipped quietly, listed for `--dry-run`.
     pub skipped: Vec<PathBuf>,
+    /// Paths left out by a `.korsignore`, `--exclude` or as describing files
+    /// ([`super::skip`]); the summary says so.
+    pub excluded: Vec<Skipped>,
 }
 
 /// Walk `paths` (files or directories, recursively) for source files.
 pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Rejection>) {
-    let d = discover_all(paths);
+    let d = discover_all(paths, &SkipRules::default());
     (d.files, d.rejected)
 }
 
@@ -90,8 +94,8 @@ fn rel_string(rel: &Path) -> String {
         .join("/")
 }
 
-/// Like [`discover`], also listing the skipped files.
-pub fn discover_all(paths: &[PathBuf]) -> Discovery {
+/// Like [`discover`] under `rules`, also listing the skipped files.
+pub fn discover_all(paths: &[PathBuf], rules: &SkipRules) -> Discovery {
     let mut d = Discovery::default();
     let mut seen = std::collections::HashSet::new();
     for given in paths {
@@ -136,12 +140,21 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
             }
             continue;
         }
+        let walk = Walk::new(given, rules);
         let walker = walkdir::WalkDir::new(given)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             // The root itself may be hidden (`./.corpus`): the user named it.
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                let is_dir = e.file_type().is_dir();
+                (e.depth() == 0 || !is_hidden(e.file_name()))
+                    && (if e.depth() == 0 {
+                        walk.keep_root(e.path())
+                    } else {
+                        walk.keep(e.path(), is_dir)
+                    })
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
@@ -172,6 +185,10 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovery {
                 });
             }
         }
+        for (file, reason) in walk.errors.take() {
+            d.rejected.push(Rejection::new(file, reason));
+        }
+        d.excluded.extend(walk.skipped.take());
     }
     d
 }
@@ -345,7 +362,7 @@ fn read_whole(file: &SourceFile) -> Result<RawDocument, Rejection> {
     let meta = meta_from_fields(&split.fields)
         .map_err(|(field, reason)| reject(Some(1), reason).field(field))?;
     if split.body.trim().is_empty() {
-        return Err(reject(None, "empty document".into()).field("text"));
+        return Err(reject(None, "empty document".into()).field("text").empty());
     }
     Ok(RawDocument {
         path: file.path.clone(),
@@ -553,7 +570,7 @@ impl JsonlReader {
                 .field("text")));
         }
         if text.trim().is_empty() {
-            return Some(Err(self.reject("empty document").field("text")));
+            return Some(Err(self.reject("empty document").field("text").empty()));
         }
         Some(Ok(RawDocument {
             path: self.file.path.clone(),
@@ -728,7 +745,7 @@ mod tests {
         write(root, ".hidden.txt", b"x");
         write(root, ".git/d.txt", b"x");
         write(root, "sub/.cache/e.md", b"x");
-        let d = discover_all(&[root.to_path_buf()]);
+        let d = discover_all(&[root.to_path_buf()], &SkipRules::default());
         let rels: Vec<_> = d.files.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(rels, ["a.txt", "sub/b.MD", "sub/deeper/c.jsonl"]);
         assert_eq!(d.files[1].kind, SourceKind::Markdown);

@@ -24,6 +24,8 @@ pub enum Preview<'a> {
 /// the summary (with rejections).
 pub fn dry_run(
     inputs: &[PathBuf],
+    skip: &crate::corpus::SkipRules,
+    strict: bool,
     mut each: impl FnMut(Preview<'_>) -> std::io::Result<()>,
 ) -> Result<Summary> {
     let start = Instant::now();
@@ -31,8 +33,9 @@ pub fn dry_run(
         dry_run: true,
         ..Summary::default()
     };
-    let found = corpus::discover_all(inputs);
+    let found = corpus::discover_all(inputs, skip);
     summary.rejections.extend(found.rejected);
+    summary.excluded = found.excluded;
     for p in &found.skipped {
         each(Preview::Skipped(p))?;
     }
@@ -45,7 +48,7 @@ pub fn dry_run(
             }) {
                 Ok(d) => d,
                 Err(r) => {
-                    summary.rejections.push(r);
+                    summary.reject(r, strict);
                     continue;
                 }
             };

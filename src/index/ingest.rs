@@ -68,6 +68,10 @@ pub struct IngestOptions {
     pub interrupt: Arc<AtomicBool>,
     /// Analyzer of a newly created index (an existing index keeps its own).
     pub analyzer: analysis::AnalyzerKind,
+    /// What a directory walk leaves out (`.korsignore`, `--exclude`).
+    pub skip: corpus::SkipRules,
+    /// Reject documents with no text instead of skipping them.
+    pub strict: bool,
 }
 
 impl IngestOptions {
@@ -87,6 +91,8 @@ impl Default for IngestOptions {
             progress: true,
             interrupt: Arc::new(AtomicBool::new(false)),
             analyzer: analysis::AnalyzerKind::default(),
+            skip: corpus::SkipRules::default(),
+            strict: false,
         }
     }
 }
@@ -144,8 +150,10 @@ pub(super) fn ingest(
         tokenize: Some(opts.tokenize),
         ..Summary::default()
     };
-    let (files, rejections) = corpus::discover(inputs);
-    summary.rejections = rejections;
+    let found = corpus::discover_all(inputs, &opts.skip);
+    let files = found.files;
+    summary.rejections = found.rejected;
+    summary.excluded = found.excluded;
     let budget = opts.memory_mb.max(16) * 1024 * 1024;
     // Fails at once, naming the holder, if another process writes the index.
     let (mut writer, _holder) = super::lock::writer(idx, budget)?;
@@ -241,7 +249,7 @@ pub(super) fn ingest(
                         summary.unchanged += 1;
                         summary.bytes += bytes;
                     }
-                    Outcome::Rejected(r) => summary.rejections.push(*r),
+                    Outcome::Rejected(r) => summary.reject(*r, opts.strict),
                 }
                 docs_seen += 1;
                 if let Some(bar) = &bar {

@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod lock;
 pub mod meta;
 pub mod rebuild;
+pub mod rejected;
 pub mod report;
 pub mod schema;
 pub mod stats;

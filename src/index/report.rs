@@ -9,7 +9,8 @@ use serde::{Serialize, Serializer};
 
 use super::doc_ids::IdCollision;
 use super::ingest::Tokenize;
-use crate::corpus::Rejection;
+use super::rejected::{self, Detail};
+use crate::corpus::{Rejection, Skipped};
 use crate::error::Exit;
 use crate::report::Report;
 
@@ -46,6 +47,16 @@ pub struct Summary {
     pub kept_old_index: Option<KeptOld>,
     /// Every rejection.
     pub rejections: Vec<Rejection>,
+    /// Documents with no text, skipped (rejected instead with `--strict`).
+    pub empty: u64,
+    /// The first [`Summary::MAX_EMPTY`] of them.
+    #[serde(skip)]
+    pub empties: Vec<Rejection>,
+    /// Paths a `.korsignore`, `--exclude` or the describing-file rule left out.
+    pub excluded: Vec<Skipped>,
+    /// How much to say on stderr.
+    #[serde(skip)]
+    pub detail: Detail,
     /// Documents given an id that an earlier document of the load had.
     pub id_collisions: u64,
     /// The first [`Summary::MAX_COLLISIONS`] of them.
@@ -80,6 +91,9 @@ fn is_some<T, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
 impl Report for Summary {
     /// One line; the rejections are notes, apart.
     fn write_human(&self, w: &mut dyn Write, _color: bool) -> io::Result<()> {
+        if self.detail == Detail::Quiet {
+            return Ok(());
+        }
         if self.dry_run {
             return writeln!(
                 w,
@@ -118,15 +132,23 @@ impl Report for Summary {
                 self.id_collisions - SHOWN as u64
             )
         });
+        let told = rejected::notes(
+            &self.rejections,
+            &self.empties,
+            self.empty,
+            &self.excluded,
+            self.detail,
+        );
+        let quiet = self.detail == Detail::Quiet;
         kept.into_iter()
-            .chain(self.rejections.iter().map(|r| format!("rejected: {r}")))
+            .chain(told)
             .chain(
                 self.collisions
                     .iter()
-                    .take(SHOWN)
+                    .take(if quiet { 0 } else { SHOWN })
                     .map(|c| format!("warning: {c}")),
             )
-            .chain(more)
+            .chain(more.filter(|_| !quiet))
             .collect()
     }
 
@@ -144,6 +166,22 @@ impl Report for Summary {
 impl Summary {
     /// Collisions kept for the report (all are counted).
     pub const MAX_COLLISIONS: usize = 100;
+
+    /// Empty documents kept for the report (all are counted).
+    pub const MAX_EMPTY: usize = 100;
+
+    /// Records a rejection; a document with no text is a counted skip
+    /// unless `strict`.
+    pub fn reject(&mut self, r: Rejection, strict: bool) {
+        if r.empty && !strict {
+            self.empty += 1;
+            if self.empties.len() < Self::MAX_EMPTY {
+                self.empties.push(r);
+            }
+        } else {
+            self.rejections.push(r);
+        }
+    }
 
     /// Counts a collision of ids, keeping the first ones.
     pub fn collided(&mut self, c: IdCollision) {

@@ -79,8 +79,8 @@ fn repository_corpus_seed_document() {
         .starts_with("The Russians also expressed serious reservations"));
     assert!(seed.text.ends_with("more compelling."));
     // Dropped lines are reported with their line in the file (front matter
-    // is 8 lines, so the capture's first line is line 9).
-    assert_eq!(seed.dropped.first().map(|d| d.line_no), Some(9));
+    // is 10 lines, so the capture's first line is line 11).
+    assert_eq!(seed.dropped.first().map(|d| d.line_no), Some(11));
     assert!(seed.dropped.iter().any(|d| d.text == "Related Articles"));
     check_passages(seed);
     assert!(
@@ -114,7 +114,7 @@ fn hostile_directory_never_panics_and_names_every_problem() {
     write(d, "lines.jsonl", b"{\"text\": \"first\"}\n{oops\n{\"id\": \"x\", \"text\": \"third\"}\n{\"title\": \"no text\"}\n");
     write(d, "notes.csv", b"a,b\n");
     write(d, ".hidden/secret.txt", b"hidden");
-    let all = corpus::discover_all(&[d.to_path_buf()]);
+    let all = corpus::discover_all(&[d.to_path_buf()], &corpus::SkipRules::default());
     assert_eq!(all.skipped, vec![d.join("notes.csv")]);
     let (docs, rejected) = ingest(&[d.to_path_buf()]);
     let mut ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();

@@ -3,6 +3,8 @@
 mod analysis;
 mod cli;
 mod corpus;
+mod examples;
+mod loading;
 mod measure;
 mod orthography;
 mod reliability;

@@ -32,7 +32,7 @@ fn small_index() -> &'static (TempDir, PathBuf) {
             ),
         )
         .unwrap();
-        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/000_d0a3d8de649cf0a0.md");
         let dir = tmp.path().join("idx");
         let opts = IngestOptions {
             progress: false,
