@@ -84,15 +84,21 @@ impl crate::report::Report for Report {
 /// Checks the index in `dir`. Problems are listed in the report; `Err` only
 /// when there is no index at all.
 pub fn check(dir: &Path) -> Result<Report> {
-    if !super::exists(dir) {
-        return Err(Error::NoIndex(dir.to_path_buf()));
-    }
     let mut report = Report {
         index: dir.to_path_buf(),
         segments: 0,
         files_checked: 0,
         damaged: Vec::new(),
     };
+    if !super::exists(dir) {
+        // Segment files without their commit record are a damaged index,
+        // not a missing one.
+        if let Ok(super::state::State::Damaged(what)) = super::state::classify(dir) {
+            report.damaged.push(damage("meta.json", what));
+            return Ok(report);
+        }
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
     let mut found = Vec::new();
     if let Err(e) = super::meta::check(dir) {
         found.push(damage(super::meta::FILE_NAME, e.chain()));
@@ -183,8 +189,9 @@ pub fn guard<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
-            // Errors of reading, not of the user's input (a bad query…).
-            if !e.from_files() {
+            // Errors of reading, not of the user's input (a bad query…),
+            // nor a permission refused (the files may be sound).
+            if !e.from_files() || e.permission_denied() {
                 return Err(e);
             }
             match check(dir) {

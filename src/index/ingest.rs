@@ -28,7 +28,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, IoContext, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
@@ -36,6 +36,7 @@ use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 use super::doc_ids::{DocIds, SeenIds};
 use super::document::to_tantivy;
 use super::report::Summary;
+use super::state::{self, State};
 use super::KorsIndex;
 use crate::analysis;
 use crate::corpus::{self, Rejection};
@@ -103,13 +104,42 @@ enum Outcome {
     Rejected(Box<Rejection>),
 }
 
-/// Adds `inputs` to the index in `dir`, creating it if there is none.
+/// Adds `inputs` to the index in `dir`, creating it if there is none (in a
+/// missing or empty directory only: see [`super::state`]). The writer lock
+/// is taken before the index is read, so that two overlapping adds cannot
+/// both take a document for new.
 pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
-    let idx = KorsIndex::open_or_create(dir, opts.analyzer)?;
+    let idx = open_for_add(dir, opts.analyzer)?;
+    let budget = opts.memory_mb.max(16) * 1024 * 1024;
+    // Fails at once, naming the holder, if another process writes the index.
+    let (writer, holder) = super::lock::writer(&idx, budget)?;
     let known = indexed_hashes(&idx)?;
-    let mut summary = ingest(&idx, inputs, known, opts)?;
+    let mut summary = ingest(&idx, writer, holder, inputs, known, opts)?;
     summary.index = dir.to_path_buf();
     Ok(summary)
+}
+
+/// The index at `dir` for `kors add`: opened, or created where there is
+/// nothing of anyone else's. A damaged index or foreign files are refused.
+fn open_for_add(dir: &Path, kind: analysis::AnalyzerKind) -> Result<KorsIndex> {
+    super::swap::recover(dir)?;
+    match state::classify(dir)? {
+        State::Index { .. } => return KorsIndex::open(dir),
+        State::Damaged(what) => return Err(state::damaged(dir, what)),
+        State::Foreign(names) => return Err(state::refuse_foreign(dir, &names)),
+        State::Missing | State::Empty | State::Leftovers => {}
+    }
+    std::fs::create_dir_all(dir).at("creating index directory", dir)?;
+    // Created under the writer lock, so that a `kors index` building into
+    // this path (which holds it) refuses us before we write anything, and
+    // two adds do not both create. Decided again under the lock.
+    let _lock = super::lock::hold(dir)?;
+    match state::classify(dir)? {
+        State::Index { .. } => KorsIndex::open(dir),
+        State::Damaged(what) => Err(state::damaged(dir, what)),
+        State::Foreign(names) => Err(state::refuse_foreign(dir, &names)),
+        State::Missing | State::Empty | State::Leftovers => KorsIndex::create_with(dir, kind),
+    }
 }
 
 /// Content hash of every document in the index, by document id.
@@ -135,6 +165,8 @@ pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
 /// under their id.
 pub(super) fn ingest(
     idx: &KorsIndex,
+    mut writer: IndexWriter<TantivyDocument>,
+    _holder: super::lock::Holder,
     inputs: &[PathBuf],
     known: HashMap<String, u64>,
     opts: &IngestOptions,
@@ -146,9 +178,6 @@ pub(super) fn ingest(
     };
     let (files, rejections) = corpus::discover(inputs);
     summary.rejections = rejections;
-    let budget = opts.memory_mb.max(16) * 1024 * 1024;
-    // Fails at once, naming the holder, if another process writes the index.
-    let (mut writer, _holder) = super::lock::writer(idx, budget)?;
     let known = Mutex::new(known);
     let total_bytes: u64 = files.iter().map(|f| f.len).sum();
     let bar = progress_bar(opts.progress, total_bytes);
@@ -257,6 +286,7 @@ pub(super) fn ingest(
                 || (since_commit > 0 && last_commit.elapsed() >= opts.commit_interval)
             {
                 writer.commit().context("committing")?;
+                super::meta::share_modes(&idx.dir)?;
                 since_commit = 0;
                 last_commit = Instant::now();
             }
@@ -274,6 +304,7 @@ pub(super) fn ingest(
     writer
         .wait_merging_threads()
         .context("waiting for merges")?;
+    super::meta::share_modes(&idx.dir)?;
     summary.rejected = summary.rejections.len() as u64;
     summary.set_seconds(start.elapsed().as_secs_f64());
     Ok(summary)

@@ -73,12 +73,26 @@ fn busy(dir: &Path) -> Error {
     }
 }
 
+/// The lock file could not be opened for writing (a read-only index,
+/// another user's): said as what it is, with the OS's reason.
+fn lock_io(dir: &Path, e: &std::io::Error) -> Error {
+    let path = dir.join(INDEX_WRITER_LOCK.filepath.as_path());
+    Error::io(
+        format!("locking the index at {} for writing", dir.display()),
+        &path,
+        std::io::Error::new(e.kind(), e.to_string()),
+    )
+}
+
 /// The index writer of `idx` with `budget` bytes, failing at once with
 /// [`Error::Busy`] if another writer holds the index.
 pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocument>, Holder)> {
     let writer = match idx.index.writer(budget) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(busy(&idx.dir)),
+        Err(TantivyError::LockFailure(LockError::IoError(e), _)) => {
+            return Err(lock_io(&idx.dir, &e))
+        }
         Err(e) => return Err(e).context("creating the index writer"),
     };
     let holder = note(&idx.dir)?;
@@ -92,12 +106,7 @@ pub fn hold(dir: &Path) -> Result<(DirectoryLock, Holder)> {
     let lock = match d.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(l) => l,
         Err(LockError::LockBusy) => return Err(busy(dir)),
-        Err(e) => {
-            return Err(Error::failed(
-                format!("locking the index at {}", dir.display()),
-                e,
-            ))
-        }
+        Err(LockError::IoError(e)) => return Err(lock_io(dir, &e)),
     };
     Ok((lock, note(dir)?))
 }

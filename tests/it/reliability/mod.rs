@@ -14,6 +14,9 @@ mod hostile_files;
 mod hostile_inputs;
 mod hostile_queries;
 mod kill;
+mod ownership;
+mod permissions;
+mod swap;
 mod write_failure;
 
 use std::collections::{BTreeMap, HashMap};
