@@ -109,14 +109,36 @@ enum Outcome {
 /// is taken before the index is read, so that two overlapping adds cannot
 /// both take a document for new.
 pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
+    let load = Load::discover(inputs);
     let idx = open_for_add(dir, opts.analyzer)?;
     let budget = opts.memory_mb.max(16) * 1024 * 1024;
     // Fails at once, naming the holder, if another process writes the index.
     let (writer, holder) = super::lock::writer(&idx, budget)?;
     let known = indexed_hashes(&idx)?;
-    let mut summary = ingest(&idx, writer, holder, inputs, known, opts)?;
+    let mut summary = ingest(&idx, writer, holder, load, known, opts)?;
     summary.index = dir.to_path_buf();
     Ok(summary)
+}
+
+/// The files of a load, found before the index is locked (discovery only
+/// lists and stats them), and when the command started, for its wall time.
+pub(super) struct Load {
+    files: Vec<corpus::SourceFile>,
+    rejections: Vec<Rejection>,
+    start: Instant,
+}
+
+impl Load {
+    /// Discovers `inputs`, starting the clock.
+    pub(super) fn discover(inputs: &[PathBuf]) -> Load {
+        let start = Instant::now();
+        let (files, rejections) = corpus::discover(inputs);
+        Load {
+            files,
+            rejections,
+            start,
+        }
+    }
 }
 
 /// The index at `dir` for `kors add`: opened, or created where there is
@@ -133,7 +155,7 @@ fn open_for_add(dir: &Path, kind: analysis::AnalyzerKind) -> Result<KorsIndex> {
     // Created under the writer lock, so that a `kors index` building into
     // this path (which holds it) refuses us before we write anything, and
     // two adds do not both create. Decided again under the lock.
-    let _lock = super::lock::hold(dir)?;
+    let _lock = super::lock::hold_unnamed(dir)?;
     match state::classify(dir)? {
         State::Index { .. } => KorsIndex::open(dir),
         State::Damaged(what) => Err(state::damaged(dir, what)),
@@ -167,16 +189,19 @@ pub(super) fn ingest(
     idx: &KorsIndex,
     mut writer: IndexWriter<TantivyDocument>,
     _holder: super::lock::Holder,
-    inputs: &[PathBuf],
+    load: Load,
     known: HashMap<String, u64>,
     opts: &IngestOptions,
 ) -> Result<Summary> {
-    let start = Instant::now();
+    let Load {
+        files,
+        rejections,
+        start,
+    } = load;
     let mut summary = Summary {
         tokenize: Some(opts.tokenize),
         ..Summary::default()
     };
-    let (files, rejections) = corpus::discover(inputs);
     summary.rejections = rejections;
     let known = Mutex::new(known);
     let total_bytes: u64 = files.iter().map(|f| f.len).sum();

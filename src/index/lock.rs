@@ -102,11 +102,19 @@ pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocu
 /// Holds the writer lock of the index in `dir` without opening a writer
 /// (for `kors index`, which builds elsewhere and then replaces `dir`).
 pub fn hold(dir: &Path) -> Result<(DirectoryLock, Holder)> {
+    let lock = hold_unnamed(dir)?;
+    Ok((lock, note(dir)?))
+}
+
+/// [`hold`] without the pid note, for a moment's hold (`kors add` creating
+/// an index): the note is left to the writer that follows, so that a
+/// second writer does not find the note gone between the two.
+pub fn hold_unnamed(dir: &Path) -> Result<DirectoryLock> {
     let d = MmapDirectory::open(dir).with_context(|| format!("opening {}", dir.display()))?;
     let lock = match d.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(l) => l,
         Err(LockError::LockBusy) => return Err(busy(dir)),
         Err(LockError::IoError(e)) => return Err(lock_io(dir, &e)),
     };
-    Ok((lock, note(dir)?))
+    Ok(lock)
 }

@@ -20,6 +20,7 @@ use super::{swap, KorsIndex};
 /// `dir` is held throughout (a new directory is made to hold it), so no
 /// `kors add` can write there meanwhile and lose its work to the swap.
 pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
+    let load = ingest::Load::discover(inputs);
     swap::recover(dir)?;
     let state = state::classify(dir)?;
     let had_index = match &state {
@@ -34,7 +35,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     std::fs::create_dir_all(dir).at("creating", dir)?;
     let result = (|| {
         let _lock = super::lock::hold(dir)?;
-        build_and_swap(dir, inputs, opts, had_index)
+        build_and_swap(dir, load, opts, had_index)
     })();
     if made_dir && result.is_err() {
         let _ = state::remove_own(dir);
@@ -44,7 +45,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
 
 fn build_and_swap(
     dir: &Path,
-    inputs: &[PathBuf],
+    load: ingest::Load,
     opts: &IngestOptions,
     had_index: bool,
 ) -> Result<Summary> {
@@ -57,7 +58,7 @@ fn build_and_swap(
         let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;
         let budget = opts.memory_mb.max(16) * 1024 * 1024;
         let (writer, holder) = super::lock::writer(&idx, budget)?;
-        let mut summary = ingest::ingest(&idx, writer, holder, inputs, HashMap::new(), opts)?;
+        let mut summary = ingest::ingest(&idx, writer, holder, load, HashMap::new(), opts)?;
         if !summary.interrupted {
             let merge_start = Instant::now();
             merge_segments(&idx, opts)?;

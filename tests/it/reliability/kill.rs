@@ -274,7 +274,8 @@ fn interrupt_mid_load(sig: libc::c_int) {
         Duration::from_secs(60),
     );
     let start = Instant::now();
-    while Listing::of(&index).passages.is_empty() {
+    // (The pid note comes first, held while the index is created.)
+    while !kors::index::exists(&index) || Listing::of(&index).passages.is_empty() {
         assert!(
             child.try_wait().unwrap().is_none(),
             "the load ended before its first commit was seen"

@@ -91,16 +91,9 @@ fn a_swap_killed_between_the_fallback_renames_is_recovered() {
             }
         }
     }
-}
-
-/// The fallback swap, not killed, puts the new index in place and leaves
-/// nothing beside it.
-#[test]
-fn the_fallback_swap_replaces_the_index() {
-    let b = batch();
-    let tmp = TempDir::new().unwrap();
+    // Not killed, the fallback puts the new index in place and leaves
+    // nothing beside it.
     let index = tmp.path().join("idx");
-    old_index(tmp.path(), &index);
     let out = kors(tmp.path(), &index, &["index", "--no-progress"])
         .env("KORS_TEST_SWAP", "fallback")
         .arg(b.data.join("part-01.jsonl"))
@@ -112,16 +105,6 @@ fn the_fallback_swap_replaces_the_index() {
         .passages
         .contains_key(&first_id(&b.data.join("part-01.jsonl"))));
     assert!(siblings(&index).is_empty(), "{:?}", siblings(&index));
-}
-
-/// The id of the first document with text of a JSONL file.
-fn first_id(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["text"].as_str().is_some_and(|t| t.trim().len() > 100))
-        .and_then(|v| v["id"].as_str().map(str::to_string))
-        .unwrap()
 }
 
 /// A search that read the old `meta.json` when a rebuild exchanged the
@@ -203,4 +186,14 @@ fn a_search_that_meets_the_swap_answers_from_the_new_index() {
             stderr_of(&out)
         );
     }
+}
+
+/// The id of the first document with text of a JSONL file.
+fn first_id(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["text"].as_str().is_some_and(|t| t.trim().len() > 100))
+        .and_then(|v| v["id"].as_str().map(str::to_string))
+        .unwrap()
 }
