@@ -197,3 +197,60 @@ fn first_id(path: &Path) -> String {
         .and_then(|v| v["id"].as_str().map(str::to_string))
         .unwrap()
 }
+
+/// A rebuild survives a power cut, not only a kill: `kors.json` of the new
+/// index is fsynced before the exchange, and the directory holding the
+/// index after it (seen through `strace -y`, which names each fd's file).
+#[test]
+fn a_rebuild_syncs_kors_json_before_the_swap_and_the_parent_after() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("rebuild syncs: skipped, strace is not installed");
+        return;
+    }
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    old_index(tmp.path(), &index);
+    let trace = tmp.path().join("trace");
+    let out = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-y",
+            "-e",
+            "trace=fsync,fdatasync,renameat2,rename",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(super::bin())
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "--no-progress"])
+        .arg(b.data.join("part-01.jsonl"))
+        .current_dir(tmp.path())
+        .env_remove("KORS_INDEX")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let t = std::fs::read_to_string(&trace).unwrap();
+    let lines: Vec<&str> = t.lines().filter(|l| !l.contains("resumed")).collect();
+    let at = |what: &dyn Fn(&str) -> bool| lines.iter().position(|l| what(l));
+    let swap = at(&|l| l.contains("renameat2(") && l.contains("RENAME_EXCHANGE"))
+        .expect("no exchange traced");
+    let synced_meta = at(&|l| l.contains("sync(") && l.contains("/kors.json>"));
+    assert!(
+        synced_meta.is_some_and(|i| i < swap),
+        "kors.json is not fsynced before the exchange:\n{t}"
+    );
+    let dir = tmp.path().display().to_string();
+    let synced_parent = lines[swap..]
+        .iter()
+        .any(|l| l.contains("sync(") && l.contains(&format!("<{dir}>)")));
+    assert!(
+        synced_parent,
+        "the parent directory is not fsynced after the exchange:\n{t}"
+    );
+}
