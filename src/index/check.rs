@@ -5,7 +5,7 @@
 //! so a flipped bit shows up, at best, as an odd error at query time. This
 //! reads `kors.json` and `meta.json`, then every file the committed segments
 //! need, and names each one that is missing, truncated or altered; last it
-//! opens a reader over the whole index, as a search would.
+//! reads every segment whole, as searches would ([`super::read_all`]).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -146,11 +146,21 @@ pub fn check(dir: &Path) -> Result<Report> {
             )),
         }
     }
-    // Sound checksums but unusable all the same (e.g. written by another
-    // tantivy): open it as a search would.
+    // Sound checksums but unusable all the same (files swapped between
+    // segments, an edited max_doc, another tantivy's files): read it as a
+    // search would, every segment whole. tantivy may panic on such files.
     if found.is_empty() {
-        if let Err(e) = index.reader() {
-            found.push(damage("(index)", format!("cannot be opened: {e}")));
+        quiet_panics::install();
+        quiet_panics::GUARDS.fetch_add(1, Ordering::SeqCst);
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::read_all::read_all(&index)
+        }));
+        quiet_panics::GUARDS.fetch_sub(1, Ordering::SeqCst);
+        let message = quiet_panics::take();
+        match read {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => found.push(damage("(index)", e)),
+            Err(_) => found.push(damage("(index)", format!("reading it fails: {message}"))),
         }
     }
     report.damaged = found;
