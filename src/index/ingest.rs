@@ -92,6 +92,9 @@ impl Default for IngestOptions {
     }
 }
 
+/// Work before the first commit of a load (later ones: the interval).
+const FIRST_COMMIT: Duration = Duration::from_secs(1);
+
 enum Outcome {
     Indexed {
         replaced: bool,
@@ -211,7 +214,7 @@ pub(super) fn ingest(
 
     const BATCH: usize = 64;
     let (tx, rx) = sync_channel::<Result<corpus::RawDocument, Rejection>>(4 * BATCH);
-    let mut since_commit = 0usize;
+    let (mut since_commit, mut commits) = (0usize, 0u32);
     let mut last_commit = Instant::now();
     std::thread::scope(|s| -> Result<()> {
         // Owned here so that an early error return drops it, which ends the
@@ -307,9 +310,18 @@ pub(super) fn ingest(
                     ));
                 }
             }
+            // The first commit comes after a second of work: a load killed
+            // again and again (each run resuming the last) still makes
+            // progress, where 30 s between kills would keep nothing.
+            let interval = if commits == 0 {
+                opts.commit_interval.min(FIRST_COMMIT)
+            } else {
+                opts.commit_interval
+            };
             if opts.commit_every.is_some_and(|n| since_commit >= n.max(1))
-                || (since_commit > 0 && last_commit.elapsed() >= opts.commit_interval)
+                || (since_commit > 0 && last_commit.elapsed() >= interval)
             {
+                commits += 1;
                 writer.commit().context("committing")?;
                 super::meta::share_modes(&idx.dir)?;
                 since_commit = 0;
