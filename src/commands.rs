@@ -42,7 +42,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                 let mut out = io::stdout().lock();
                 index::dry_run::dry_run(&inputs, |p| write!(out, "{p}"))?
             } else {
-                on_sigint(options.interrupt.clone())?;
+                on_sigint(options.interrupt.clone(), rebuild)?;
                 if rebuild {
                     rebuild::rebuild(&dir, &inputs, &options)?
                 } else {
@@ -196,14 +196,25 @@ fn index_dir(dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// Ctrl-C sets `flag` (ingestion then commits and stops); a second one
-/// exits at once.
-fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
+/// Ctrl-C sets `flag` (an `add` then commits what is done and stops; a
+/// rebuild stops and keeps the old index), saying which; a second one
+/// exits at once, the last commit standing.
+fn on_sigint(flag: Arc<AtomicBool>, rebuild: bool) -> Result<()> {
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             std::process::exit(Exit::Interrupted.code());
         }
-        eprintln!("\nkors: interrupted; committing what is done (Ctrl-C again to abort)");
+        if rebuild {
+            eprintln!(
+                "\nkors: interrupted; stopping the rebuild (an old index stays as it was; \
+                 Ctrl-C again to quit at once)"
+            );
+        } else {
+            eprintln!(
+                "\nkors: interrupted; committing what is done (Ctrl-C again to quit at once, \
+                 keeping the last commit)"
+            );
+        }
     })
     .context("installing the Ctrl-C handler")
 }

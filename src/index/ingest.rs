@@ -118,7 +118,7 @@ pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summa
     // Fails at once, naming the holder, if another process writes the index.
     let (writer, holder) = super::lock::writer(&idx, budget)?;
     let known = indexed_hashes(&idx)?;
-    let mut summary = ingest(&idx, writer, holder, load, known, opts)?;
+    let mut summary = ingest(&idx, writer, holder, load, known, opts, true)?;
     summary.index = dir.to_path_buf();
     Ok(summary)
 }
@@ -195,6 +195,7 @@ pub(super) fn ingest(
     load: Load,
     known: HashMap<String, u64>,
     opts: &IngestOptions,
+    commit_if_interrupted: bool,
 ) -> Result<Summary> {
     let Load {
         files,
@@ -336,6 +337,13 @@ pub(super) fn ingest(
     })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if summary.interrupted && !commit_if_interrupted {
+        // A rebuild that will be thrown away: stop now, nothing to commit.
+        drop(writer);
+        summary.rejected = summary.rejections.len() as u64;
+        summary.set_seconds(start.elapsed().as_secs_f64());
+        return Ok(summary);
     }
     writer.commit().context("committing")?;
     writer

@@ -58,7 +58,8 @@ fn build_and_swap(
         let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;
         let budget = opts.memory_mb.max(16) * 1024 * 1024;
         let (writer, holder) = super::lock::writer(&idx, budget)?;
-        let mut summary = ingest::ingest(&idx, writer, holder, load, HashMap::new(), opts)?;
+        let mut summary =
+            ingest::ingest(&idx, writer, holder, load, HashMap::new(), opts, !had_index)?;
         if !summary.interrupted {
             let merge_start = Instant::now();
             merge_segments(&idx, opts)?;
@@ -84,6 +85,10 @@ fn build_and_swap(
     };
     if summary.kept_old_index.is_some() {
         let _ = std::fs::remove_dir_all(&tmp);
+        if summary.interrupted {
+            // Nothing of it was kept: the summary must not say "1536 added".
+            (summary.added, summary.replaced, summary.passages) = (0, 0, 0);
+        }
     } else {
         // Written again now that the writer is gone (belt and braces: the
         // index must never be swapped in without its version record), and

@@ -368,9 +368,9 @@ fn sigint_during_a_rebuild_keeps_the_old_index() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let old = Listing::of(&index).passages;
-    let mut child = kors(tmp.path(), &index, &["index", "--no-progress"])
+    let mut child = kors(tmp.path(), &index, &["index", "--no-progress", "--json"])
         .arg(&b.data)
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -387,6 +387,12 @@ fn sigint_during_a_rebuild_keeps_the_old_index() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("old index"), "{stderr}");
+    // It says what it does: no commit, and no count of documents it threw away.
+    assert!(!stderr.contains("committing"), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON summary");
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(summary["added"], 0, "{summary}");
+    assert_eq!(summary["passages"], 0, "{summary}");
     assert_eq!(Listing::of(&index).passages, old);
     assert_eq!(rebuild_leftovers(&index), Vec::<String>::new());
 }
