@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use kors::bounded::LineLimit;
 use kors::error::{Error, Exit, IoContext};
+use kors::index::state::State;
 use kors::index::{self, ingest, rebuild, stats, KorsIndex};
 use kors::measure::queries::{self, QuerySet};
 use kors::measure::{bench, eval, qrels};
@@ -48,7 +49,7 @@ pub fn run(cfg: Config) -> Result<Exit> {
                     write!(out, "{p}")
                 })?
             } else {
-                on_sigint(options.interrupt.clone())?;
+                on_sigint(options.interrupt.clone(), rebuild)?;
                 if rebuild {
                     rebuild::rebuild(&dir, &inputs, &options)?
                 } else {
@@ -65,16 +66,22 @@ pub fn run(cfg: Config) -> Result<Exit> {
             corpus,
         } => {
             index_dir(&dir)?;
-            if !index::exists(&dir) {
-                first_run(&dir, &corpus)?;
+            // Built on first use only where nothing is lost by it: never
+            // over a damaged index or someone's files.
+            match index::state::classify(&dir)? {
+                State::Missing | State::Empty | State::Leftovers => first_run(&dir, &corpus)?,
+                State::Damaged(what) => return Err(index::state::damaged(&dir, what).into()),
+                State::Foreign(_) => return Err(Error::NoIndex(dir.clone()).into()),
+                State::Index { .. } => {}
             }
-            let results =
-                index::check::guard(&dir, || search::search(&KorsIndex::open(&dir)?, &request))?;
+            let results = index::check::guard(&dir, || {
+                index::read_retrying(&dir, |idx| search::search(idx, &request))
+            })?;
             emit(&results, format)
         }
         Task::Stats { format } => {
             index_dir(&dir)?;
-            let s = index::check::guard(&dir, || stats::compute(&KorsIndex::open(&dir)?))?;
+            let s = index::check::guard(&dir, || index::read_retrying(&dir, stats::compute))?;
             emit(&s, format)
         }
         Task::Check { format } => {
@@ -187,8 +194,16 @@ pub fn run(cfg: Config) -> Result<Exit> {
 }
 
 /// An index is a directory: a file in its place is named as such (and not
-/// taken for a missing index, or met as a bare "Not a directory").
+/// taken for a missing index, or met as a bare "Not a directory"). A
+/// rebuild killed halfway through its swap is recovered first.
 fn index_dir(dir: &std::path::Path) -> Result<()> {
+    if let Some(from) = index::swap::recover(dir)? {
+        eprintln!(
+            "kors: recovered the index at {} from {} (a rebuild was killed while swapping)",
+            dir.display(),
+            from.display()
+        );
+    }
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "the index path {} is not a directory (an index is a directory: --index DIR)",
@@ -199,14 +214,25 @@ fn index_dir(dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// Ctrl-C sets `flag` (ingestion then commits and stops); a second one
-/// exits at once.
-fn on_sigint(flag: Arc<AtomicBool>) -> Result<()> {
+/// Ctrl-C sets `flag` (an `add` then commits what is done and stops; a
+/// rebuild stops and keeps the old index), saying which; a second one
+/// exits at once, the last commit standing.
+fn on_sigint(flag: Arc<AtomicBool>, rebuild: bool) -> Result<()> {
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             std::process::exit(Exit::Interrupted.code());
         }
-        eprintln!("\nkors: interrupted; committing what is done (Ctrl-C again to abort)");
+        if rebuild {
+            eprintln!(
+                "\nkors: interrupted; stopping the rebuild (an old index stays as it was; \
+                 Ctrl-C again to quit at once)"
+            );
+        } else {
+            eprintln!(
+                "\nkors: interrupted; committing what is done (Ctrl-C again to quit at once, \
+                 keeping the last commit)"
+            );
+        }
     })
     .context("installing the Ctrl-C handler")
 }

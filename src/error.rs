@@ -185,6 +185,49 @@ impl Error {
         )
     }
 
+    /// Whether a file was missing where it was looked for (an index being
+    /// swapped under a reader, not damage).
+    pub fn vanished_file(&self) -> bool {
+        self.causes().any(|c| {
+            matches!(
+                c.downcast_ref::<tantivy::TantivyError>(),
+                Some(tantivy::TantivyError::OpenReadError(
+                    tantivy::directory::error::OpenReadError::FileDoesNotExist(_)
+                ))
+            ) || matches!(
+                c.downcast_ref::<tantivy::directory::error::OpenReadError>(),
+                Some(tantivy::directory::error::OpenReadError::FileDoesNotExist(
+                    _
+                ))
+            ) || c
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        })
+    }
+
+    /// Whether the cause is a permission refused (a read-only index, another
+    /// user's files): to be named as such, never as damage.
+    pub fn permission_denied(&self) -> bool {
+        self.causes().any(|c| {
+            let io = |e: &std::io::Error| {
+                e.kind() == std::io::ErrorKind::PermissionDenied
+                    || e.raw_os_error() == Some(libc::EROFS)
+            };
+            c.downcast_ref::<std::io::Error>().is_some_and(io)
+                || c.to_string().contains("Permission denied")
+        })
+    }
+
+    /// This error and its causes, outermost first.
+    fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        std::iter::from_fn(move || {
+            let cur = next?;
+            next = cur.source();
+            Some(cur)
+        })
+    }
+
     /// The message and its causes, `: `-separated, as the binary prints it.
     pub fn chain(&self) -> String {
         let mut s = self.to_string();

@@ -5,7 +5,7 @@
 //! so a flipped bit shows up, at best, as an odd error at query time. This
 //! reads `kors.json` and `meta.json`, then every file the committed segments
 //! need, and names each one that is missing, truncated or altered; last it
-//! opens a reader over the whole index, as a search would.
+//! reads every segment whole, as searches would ([`super::read_all`]).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -84,15 +84,21 @@ impl crate::report::Report for Report {
 /// Checks the index in `dir`. Problems are listed in the report; `Err` only
 /// when there is no index at all.
 pub fn check(dir: &Path) -> Result<Report> {
-    if !super::exists(dir) {
-        return Err(Error::NoIndex(dir.to_path_buf()));
-    }
     let mut report = Report {
         index: dir.to_path_buf(),
         segments: 0,
         files_checked: 0,
         damaged: Vec::new(),
     };
+    if !super::exists(dir) {
+        // Segment files without their commit record are a damaged index,
+        // not a missing one.
+        if let Ok(super::state::State::Damaged(what)) = super::state::classify(dir) {
+            report.damaged.push(damage("meta.json", what));
+            return Ok(report);
+        }
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
     let mut found = Vec::new();
     if let Err(e) = super::meta::check(dir) {
         found.push(damage(super::meta::FILE_NAME, e.chain()));
@@ -140,11 +146,21 @@ pub fn check(dir: &Path) -> Result<Report> {
             )),
         }
     }
-    // Sound checksums but unusable all the same (e.g. written by another
-    // tantivy): open it as a search would.
+    // Sound checksums but unusable all the same (files swapped between
+    // segments, an edited max_doc, another tantivy's files): read it as a
+    // search would, every segment whole. tantivy may panic on such files.
     if found.is_empty() {
-        if let Err(e) = index.reader() {
-            found.push(damage("(index)", format!("cannot be opened: {e}")));
+        quiet_panics::install();
+        quiet_panics::GUARDS.fetch_add(1, Ordering::SeqCst);
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::read_all::read_all(&index)
+        }));
+        quiet_panics::GUARDS.fetch_sub(1, Ordering::SeqCst);
+        let message = quiet_panics::take();
+        match read {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => found.push(damage("(index)", e)),
+            Err(_) => found.push(damage("(index)", format!("reading it fails: {message}"))),
         }
     }
     report.damaged = found;
@@ -183,8 +199,9 @@ pub fn guard<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
-            // Errors of reading, not of the user's input (a bad query…).
-            if !e.from_files() {
+            // Errors of reading, not of the user's input (a bad query…),
+            // nor a permission refused (the files may be sound).
+            if !e.from_files() || e.permission_denied() {
                 return Err(e);
             }
             match check(dir) {

@@ -28,7 +28,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, IoContext, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
@@ -36,6 +36,7 @@ use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 use super::doc_ids::{DocIds, SeenIds};
 use super::document::to_tantivy;
 use super::report::Summary;
+use super::state::{self, State};
 use super::KorsIndex;
 use crate::analysis;
 use crate::corpus::{self, Rejection};
@@ -97,6 +98,9 @@ impl Default for IngestOptions {
     }
 }
 
+/// Work before the first commit of a load (later ones: the interval).
+const FIRST_COMMIT: Duration = Duration::from_secs(1);
+
 enum Outcome {
     Indexed {
         replaced: bool,
@@ -109,13 +113,66 @@ enum Outcome {
     Rejected(Box<Rejection>),
 }
 
-/// Adds `inputs` to the index in `dir`, creating it if there is none.
+/// Adds `inputs` to the index in `dir`, creating it if there is none (in a
+/// missing or empty directory only: see [`super::state`]). The writer lock
+/// is taken before the index is read, so that two overlapping adds cannot
+/// both take a document for new.
 pub fn add(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
-    let idx = KorsIndex::open_or_create(dir, opts.analyzer)?;
+    let load = Load::discover(inputs, &opts.skip);
+    let idx = open_for_add(dir, opts.analyzer)?;
+    let budget = opts.memory_mb.max(16) * 1024 * 1024;
+    // Fails at once, naming the holder, if another process writes the index.
+    let (writer, holder) = super::lock::writer(&idx, budget)?;
     let known = indexed_hashes(&idx)?;
-    let mut summary = ingest(&idx, inputs, known, opts)?;
+    let mut summary = ingest(&idx, writer, holder, load, known, opts, true)?;
     summary.index = dir.to_path_buf();
     Ok(summary)
+}
+
+/// The files of a load, found before the index is locked (discovery only
+/// lists and stats them), and when the command started, for its wall time.
+pub(super) struct Load {
+    files: Vec<corpus::SourceFile>,
+    rejections: Vec<Rejection>,
+    excluded: Vec<corpus::Skipped>,
+    start: Instant,
+}
+
+impl Load {
+    /// Discovers `inputs`, starting the clock.
+    pub(super) fn discover(inputs: &[PathBuf], skip: &corpus::SkipRules) -> Load {
+        let start = Instant::now();
+        let found = corpus::discover_all(inputs, skip);
+        Load {
+            files: found.files,
+            rejections: found.rejected,
+            excluded: found.excluded,
+            start,
+        }
+    }
+}
+
+/// The index at `dir` for `kors add`: opened, or created where there is
+/// nothing of anyone else's. A damaged index or foreign files are refused.
+fn open_for_add(dir: &Path, kind: analysis::AnalyzerKind) -> Result<KorsIndex> {
+    super::swap::recover(dir)?;
+    match state::classify(dir)? {
+        State::Index { .. } => return KorsIndex::open(dir),
+        State::Damaged(what) => return Err(state::damaged(dir, what)),
+        State::Foreign(names) => return Err(state::refuse_foreign(dir, &names)),
+        State::Missing | State::Empty | State::Leftovers => {}
+    }
+    std::fs::create_dir_all(dir).at("creating index directory", dir)?;
+    // Created under the writer lock, so that a `kors index` building into
+    // this path (which holds it) refuses us before we write anything, and
+    // two adds do not both create. Decided again under the lock.
+    let _lock = super::lock::hold_unnamed(dir)?;
+    match state::classify(dir)? {
+        State::Index { .. } => KorsIndex::open(dir),
+        State::Damaged(what) => Err(state::damaged(dir, what)),
+        State::Foreign(names) => Err(state::refuse_foreign(dir, &names)),
+        State::Missing | State::Empty | State::Leftovers => KorsIndex::create_with(dir, kind),
+    }
 }
 
 /// Content hash of every document in the index, by document id.
@@ -141,22 +198,25 @@ pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
 /// under their id.
 pub(super) fn ingest(
     idx: &KorsIndex,
-    inputs: &[PathBuf],
+    mut writer: IndexWriter<TantivyDocument>,
+    _holder: super::lock::Holder,
+    load: Load,
     known: HashMap<String, u64>,
     opts: &IngestOptions,
+    commit_if_interrupted: bool,
 ) -> Result<Summary> {
-    let start = Instant::now();
+    let Load {
+        files,
+        rejections,
+        excluded,
+        start,
+    } = load;
     let mut summary = Summary {
         tokenize: Some(opts.tokenize),
         ..Summary::default()
     };
-    let found = corpus::discover_all(inputs, &opts.skip);
-    let files = found.files;
-    summary.rejections = found.rejected;
-    summary.excluded = found.excluded;
-    let budget = opts.memory_mb.max(16) * 1024 * 1024;
-    // Fails at once, naming the holder, if another process writes the index.
-    let (mut writer, _holder) = super::lock::writer(idx, budget)?;
+    summary.rejections = rejections;
+    summary.excluded = excluded;
     let known = Mutex::new(known);
     let total_bytes: u64 = files.iter().map(|f| f.len).sum();
     let bar = progress_bar(opts.progress, total_bytes);
@@ -165,7 +225,7 @@ pub(super) fn ingest(
 
     const BATCH: usize = 64;
     let (tx, rx) = sync_channel::<Result<corpus::RawDocument, Rejection>>(4 * BATCH);
-    let mut since_commit = 0usize;
+    let (mut since_commit, mut commits) = (0usize, 0u32);
     let mut last_commit = Instant::now();
     std::thread::scope(|s| -> Result<()> {
         // Owned here so that an early error return drops it, which ends the
@@ -261,10 +321,20 @@ pub(super) fn ingest(
                     ));
                 }
             }
+            // The first commit comes after a second of work: a load killed
+            // again and again (each run resuming the last) still makes
+            // progress, where 30 s between kills would keep nothing.
+            let interval = if commits == 0 {
+                opts.commit_interval.min(FIRST_COMMIT)
+            } else {
+                opts.commit_interval
+            };
             if opts.commit_every.is_some_and(|n| since_commit >= n.max(1))
-                || (since_commit > 0 && last_commit.elapsed() >= opts.commit_interval)
+                || (since_commit > 0 && last_commit.elapsed() >= interval)
             {
+                commits += 1;
                 writer.commit().context("committing")?;
+                super::meta::share_modes(&idx.dir)?;
                 since_commit = 0;
                 last_commit = Instant::now();
             }
@@ -278,10 +348,18 @@ pub(super) fn ingest(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if summary.interrupted && !commit_if_interrupted {
+        // A rebuild that will be thrown away: stop now, nothing to commit.
+        drop(writer);
+        summary.rejected = summary.rejections.len() as u64;
+        summary.set_seconds(start.elapsed().as_secs_f64());
+        return Ok(summary);
+    }
     writer.commit().context("committing")?;
     writer
         .wait_merging_threads()
         .context("waiting for merges")?;
+    super::meta::share_modes(&idx.dir)?;
     summary.rejected = summary.rejections.len() as u64;
     summary.set_seconds(start.elapsed().as_secs_f64());
     Ok(summary)

@@ -73,12 +73,26 @@ fn busy(dir: &Path) -> Error {
     }
 }
 
+/// The lock file could not be opened for writing (a read-only index,
+/// another user's): said as what it is, with the OS's reason.
+fn lock_io(dir: &Path, e: &std::io::Error) -> Error {
+    let path = dir.join(INDEX_WRITER_LOCK.filepath.as_path());
+    Error::io(
+        format!("locking the index at {} for writing", dir.display()),
+        &path,
+        std::io::Error::new(e.kind(), e.to_string()),
+    )
+}
+
 /// The index writer of `idx` with `budget` bytes, failing at once with
 /// [`Error::Busy`] if another writer holds the index.
 pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocument>, Holder)> {
     let writer = match idx.index.writer(budget) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Err(busy(&idx.dir)),
+        Err(TantivyError::LockFailure(LockError::IoError(e), _)) => {
+            return Err(lock_io(&idx.dir, &e))
+        }
         Err(e) => return Err(e).context("creating the index writer"),
     };
     let holder = note(&idx.dir)?;
@@ -88,16 +102,19 @@ pub fn writer(idx: &KorsIndex, budget: usize) -> Result<(IndexWriter<TantivyDocu
 /// Holds the writer lock of the index in `dir` without opening a writer
 /// (for `kors index`, which builds elsewhere and then replaces `dir`).
 pub fn hold(dir: &Path) -> Result<(DirectoryLock, Holder)> {
+    let lock = hold_unnamed(dir)?;
+    Ok((lock, note(dir)?))
+}
+
+/// [`hold`] without the pid note, for a moment's hold (`kors add` creating
+/// an index): the note is left to the writer that follows, so that a
+/// second writer does not find the note gone between the two.
+pub fn hold_unnamed(dir: &Path) -> Result<DirectoryLock> {
     let d = MmapDirectory::open(dir).with_context(|| format!("opening {}", dir.display()))?;
     let lock = match d.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(l) => l,
         Err(LockError::LockBusy) => return Err(busy(dir)),
-        Err(e) => {
-            return Err(Error::failed(
-                format!("locking the index at {}", dir.display()),
-                e,
-            ))
-        }
+        Err(LockError::IoError(e)) => return Err(lock_io(dir, &e)),
     };
-    Ok((lock, note(dir)?))
+    Ok(lock)
 }

@@ -3,6 +3,7 @@
 //! refused with a message saying to rebuild it.
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 
 use crate::error::{IoContext, Result};
@@ -70,7 +71,11 @@ impl KorsMeta {
 pub fn write(dir: &Path, kind: analysis::AnalyzerKind) -> Result<()> {
     let path = dir.join(FILE_NAME);
     let json = serde_json::to_string_pretty(&KorsMeta::for_analyzer(kind))?;
-    fs::write(&path, json + "\n").at("writing", &path)
+    // Synced: a rebuild swaps the directory in right after, and an index
+    // must not survive a power cut without its version record.
+    let mut f = fs::File::create(&path).at("writing", &path)?;
+    f.write_all((json + "\n").as_bytes()).at("writing", &path)?;
+    f.sync_all().at("syncing", &path)
 }
 
 /// Reads `dir`'s meta and checks that this build can use the index.
@@ -100,4 +105,31 @@ pub fn check(dir: &Path) -> Result<KorsMeta> {
         });
     }
     Ok(meta)
+}
+
+/// Gives tantivy's `meta.json` and `.managed.json` the permissions of
+/// `kors.json`, which was created under the user's umask: tantivy writes
+/// them through temporary files of mode 0600, so that no one else could
+/// read an index its owner meant to share.
+pub fn share_modes(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(ours) = fs::metadata(dir.join(FILE_NAME)) else {
+            return Ok(());
+        };
+        let mode = ours.permissions().mode() & 0o666;
+        for name in ["meta.json", ".managed.json"] {
+            let path = dir.join(name);
+            if let Ok(m) = fs::metadata(&path) {
+                if m.permissions().mode() & 0o777 != mode {
+                    fs::set_permissions(&path, fs::Permissions::from_mode(mode))
+                        .at("setting the permissions of", &path)?;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }

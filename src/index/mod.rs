@@ -13,11 +13,15 @@ pub mod dry_run;
 pub mod ingest;
 pub mod lock;
 pub mod meta;
+pub mod read_all;
+pub mod read_only;
 pub mod rebuild;
 pub mod rejected;
 pub mod report;
 pub mod schema;
+pub mod state;
 pub mod stats;
+pub mod swap;
 
 use std::path::{Path, PathBuf};
 
@@ -52,11 +56,16 @@ impl KorsIndex {
     /// Opens the index in `dir`, refusing one of another version.
     pub fn open(dir: &Path) -> Result<KorsIndex> {
         if !exists(dir) {
+            // Segments without meta.json are a damaged index, not none.
+            if let Ok(state::State::Damaged(what)) = state::classify(dir) {
+                return Err(state::damaged(dir, what));
+            }
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
         let kind = meta::check(dir)?.kind().unwrap_or_default();
-        let index = Index::open_in_dir(dir)
-            .with_context(|| format!("opening the index at {}", dir.display()))?;
+        let opening = || format!("opening the index at {}", dir.display());
+        let directory = read_only::LockFreeReads::open(dir).with_context(opening)?;
+        let index = Index::open(directory).with_context(opening)?;
         Self::wrap(dir, index, kind)
     }
 
@@ -75,16 +84,6 @@ impl KorsIndex {
         let index = Index::create_in_dir(dir, schema::build(kind))
             .with_context(|| format!("creating an index in {}", dir.display()))?;
         Self::wrap(dir, index, kind)
-    }
-
-    /// Opens the index in `dir`, or creates one analysed by `kind` if there
-    /// is none.
-    pub fn open_or_create(dir: &Path, kind: AnalyzerKind) -> Result<KorsIndex> {
-        if exists(dir) {
-            Self::open(dir)
-        } else {
-            Self::create_with(dir, kind)
-        }
     }
 
     fn wrap(dir: &Path, index: Index, analyzer: AnalyzerKind) -> Result<KorsIndex> {
@@ -112,5 +111,17 @@ impl KorsIndex {
                     self.dir.display()
                 )
             })
+    }
+}
+
+/// Opens the index in `dir` and runs `f` on it; once more if a file it
+/// needed vanished. A rebuild exchanges the whole directory: a reader that
+/// read the old `meta.json` may then look for the old segments in the new
+/// directory. The second time it reads the new index, whole.
+pub fn read_retrying<T>(dir: &Path, f: impl Fn(&KorsIndex) -> Result<T>) -> Result<T> {
+    let run = || KorsIndex::open(dir).and_then(|idx| f(&idx));
+    match run() {
+        Err(e) if e.vanished_file() => run(),
+        r => r,
     }
 }

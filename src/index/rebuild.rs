@@ -5,48 +5,61 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::{Context, Error, IoContext, Result};
+use crate::error::{Context, IoContext, Result};
 use tantivy::IndexWriter;
 
 use super::ingest::{self, IngestOptions};
 use super::report::{KeptOld, Summary};
-use super::{exists, KorsIndex};
+use super::state::{self, State};
+use super::{swap, KorsIndex};
 
 /// Builds the index in `dir` from scratch from `inputs`: into a temporary
 /// sibling directory, swapped in when done, so a failed rebuild leaves the
 /// old index. A rebuild that was interrupted or indexed no document at all
-/// is swapped in only if there was no index before.
+/// is swapped in only if there was no index before. The writer lock of
+/// `dir` is held throughout (a new directory is made to hold it), so no
+/// `kors add` can write there meanwhile and lose its work to the swap.
 pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<Summary> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "index".into());
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let load = ingest::Load::discover(inputs, &opts.skip);
+    swap::recover(dir)?;
+    let state = state::classify(dir)?;
+    let had_index = match &state {
+        State::Foreign(names) => return Err(state::refuse_foreign(dir, names)),
+        State::Index { foreign } if !foreign.is_empty() => {
+            return Err(state::refuse_replace(dir, foreign))
+        }
+        State::Index { .. } | State::Damaged(_) => true,
+        State::Missing | State::Empty | State::Leftovers => false,
     };
-    if dir.exists() && !exists(dir) && std::fs::read_dir(dir).at("reading", dir)?.next().is_some() {
-        return Err(Error::Usage(format!(
-            "refusing to replace {}: it is not empty and holds no index",
-            dir.display()
-        )));
+    let made_dir = state == State::Missing;
+    std::fs::create_dir_all(dir).at("creating", dir)?;
+    let result = (|| {
+        let _lock = super::lock::hold(dir)?;
+        build_and_swap(dir, load, opts, had_index)
+    })();
+    if made_dir && result.is_err() {
+        let _ = state::remove_own(dir);
     }
-    // A writer busy on the old index would lose its work when the new one is
-    // swapped in: hold its lock (or fail at once) until then.
-    let _old_lock = if exists(dir) {
-        Some(super::lock::hold(dir)?)
-    } else {
-        None
-    };
-    std::fs::create_dir_all(&parent).at("creating", &parent)?;
-    remove_stale_siblings(&parent, &name);
-    let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
+    result
+}
+
+fn build_and_swap(
+    dir: &Path,
+    load: ingest::Load,
+    opts: &IngestOptions,
+    had_index: bool,
+) -> Result<Summary> {
+    swap::remove_stale_siblings(dir);
+    let tmp = swap::sibling(dir, "new", std::process::id());
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).at("removing", &tmp)?;
     }
     let result = (|| {
         let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;
-        let mut summary = ingest::ingest(&idx, inputs, HashMap::new(), opts)?;
+        let budget = opts.memory_mb.max(16) * 1024 * 1024;
+        let (writer, holder) = super::lock::writer(&idx, budget)?;
+        let mut summary =
+            ingest::ingest(&idx, writer, holder, load, HashMap::new(), opts, !had_index)?;
         if !summary.interrupted {
             let merge_start = Instant::now();
             merge_segments(&idx, opts)?;
@@ -61,7 +74,7 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
             return Err(e);
         }
     };
-    summary.kept_old_index = if !exists(dir) {
+    summary.kept_old_index = if !had_index {
         None
     } else if summary.interrupted {
         Some(KeptOld::Interrupted)
@@ -72,105 +85,21 @@ pub fn rebuild(dir: &Path, inputs: &[PathBuf], opts: &IngestOptions) -> Result<S
     };
     if summary.kept_old_index.is_some() {
         let _ = std::fs::remove_dir_all(&tmp);
+        if summary.interrupted {
+            // Nothing of it was kept: the summary must not say "1536 added".
+            (summary.added, summary.replaced, summary.passages) = (0, 0, 0);
+        }
     } else {
         // Written again now that the writer is gone (belt and braces: the
-        // index must never be swapped in without its version record).
+        // index must never be swapped in without its version record), and
+        // synced before the swap makes it the index.
         super::meta::write(&tmp, opts.analyzer)?;
-        // An index created at `dir` meanwhile (by `kors add`) may have a
-        // writer: replacing it under that writer would lose its work.
-        let _new_lock = match (&_old_lock, exists(dir)) {
-            (None, true) => match super::lock::hold(dir) {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    let _ = std::fs::remove_dir_all(&tmp);
-                    return Err(e);
-                }
-            },
-            _ => None,
-        };
-        swap_in(&tmp, dir, &parent, &name)?;
+        super::meta::share_modes(&tmp)?;
+        swap::swap_in(&tmp, dir)?;
     }
     summary.index = dir.to_path_buf();
     summary.rebuilt = true;
     Ok(summary)
-}
-
-/// Removes the `.NAME.new-PID` and `.NAME.old-PID` directories that a
-/// rebuild killed before its end left beside the index (their PID gone).
-fn remove_stale_siblings(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name();
-        let file = file.to_string_lossy();
-        let pid = [".new-", ".old-"].iter().find_map(|kind| {
-            file.strip_prefix(&format!(".{name}{kind}"))
-                .and_then(|p| p.parse::<u32>().ok())
-        });
-        if pid.is_some_and(|p| p != std::process::id() && !super::lock::alive(p)) {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
-/// Swaps directories `a` and `b` in one step (Linux `renameat2`), so that a
-/// crash cannot leave neither index in place.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-    };
-    let (a, b) = (c(a)?, c(b)?);
-    // SAFETY: two valid NUL-terminated paths, relative to the cwd.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::ErrorKind::Unsupported.into())
-}
-
-fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<()> {
-    if dir.exists() {
-        if exchange(tmp, dir).is_ok() {
-            // `tmp` now holds the old index.
-            return std::fs::remove_dir_all(tmp).at("removing the old index", tmp);
-        }
-        // No atomic exchange here (old kernel, other file system): two
-        // renames, with a short window where `dir` is missing.
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        std::fs::rename(dir, &old).map_err(|e| {
-            Error::io(
-                format!("moving the old index {} aside", dir.display()),
-                dir,
-                e,
-            )
-        })?;
-        if let Err(e) = std::fs::rename(tmp, dir) {
-            let _ = std::fs::rename(&old, dir);
-            return Err(e).at("moving the new index to", dir);
-        }
-        std::fs::remove_dir_all(&old).at("removing the old index", &old)?;
-    } else {
-        std::fs::rename(tmp, dir).at("moving the new index to", dir)?;
-    }
-    Ok(())
 }
 
 /// Merges a freshly built index into one segment before it is swapped in:

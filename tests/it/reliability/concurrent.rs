@@ -150,3 +150,179 @@ fn a_stale_lock_from_a_killed_writer_does_not_block() {
         start.elapsed().as_secs_f64()
     );
 }
+
+/// The first `n` lines of the batch's second file: documents the base
+/// index (the first file) does not hold.
+fn new_docs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(batch().data.join("part-01.jsonl")).unwrap();
+    let path = dir.join("new.jsonl");
+    let lines: Vec<&str> = text.lines().take(n).collect();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+/// Two overlapping `kors add` runs of the same 100 new documents never
+/// duplicate one. The second run is held (by strace) for 8 s at its second
+/// `flock`: the old order (read the index, then lock) took its snapshot
+/// before the first run committed and wrote the 100 again after it; taking
+/// the lock before reading makes the other run fail at once instead.
+#[test]
+fn overlapping_adds_of_the_same_documents_never_duplicate() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("overlapping adds: skipped, strace is not installed");
+        return;
+    }
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-00.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let base = Listing::of(&index).passages.len();
+    let new = new_docs(tmp.path(), 100);
+    let trace = tmp.path().join("trace");
+    let mut held = std::process::Command::new("strace");
+    held.current_dir(tmp.path())
+        .args(["-f", "-e", "trace=flock", "-e"])
+        .arg("inject=flock:delay_enter=8s:when=2")
+        .arg("-o")
+        .arg(&trace)
+        .arg(super::bin())
+        .arg("--index")
+        .arg(&index)
+        .args(["add", "--no-progress"])
+        .arg(&new)
+        .env_remove("KORS_INDEX")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut held = held.spawn().unwrap();
+    let start = Instant::now();
+    // Its first flock done (and, in the new order, its pid note written):
+    // the second is now being held.
+    while !std::fs::read_to_string(&trace).is_ok_and(|t| t.contains("flock(") && t.contains("= 0"))
+        || (t_pid_needed(&trace) && !index.join(PID_FILE).exists())
+    {
+        assert!(
+            held.try_wait().unwrap().is_none(),
+            "the held add ended early"
+        );
+        assert!(start.elapsed() < Duration::from_secs(60), "no flock traced");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let started = Instant::now();
+    let other = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(&new)
+        .output()
+        .unwrap();
+    let other_secs = started.elapsed().as_secs_f64();
+    let (status, _) = wait_rss(&mut held, Duration::from_secs(300));
+    let mut held_err = String::new();
+    use std::io::Read;
+    held.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut held_err)
+        .unwrap();
+    let l = Listing::of(&index);
+    assert!(
+        l.duplicates.is_empty(),
+        "overlapping adds duplicated {} passages (held: {status}, other: {:?})",
+        l.duplicates.len(),
+        other.status.code()
+    );
+    assert_eq!(l.passages.len(), base + 100 - count_rejected(&new));
+    // One of them wrote; the other failed at once naming the writer.
+    let codes = (status.code(), other.status.code());
+    // (3: a few KCNA items are captions without text, rejected.)
+    assert!(
+        matches!(codes, (Some(0 | 3), Some(0 | 2 | 3))),
+        "{codes:?}: {held_err} {}",
+        stderr_of(&other)
+    );
+    if other.status.code() == Some(2) {
+        assert!(stderr_of(&other).contains("pid"), "{}", stderr_of(&other));
+        assert!(
+            other_secs < 6.0,
+            "the second add took {other_secs:.1} s to fail"
+        );
+    }
+}
+
+/// Whether the traced run took the writer lock first (its first flock is
+/// the non-blocking writer lock), so that its pid note is coming.
+fn t_pid_needed(trace: &std::path::Path) -> bool {
+    std::fs::read_to_string(trace).is_ok_and(|t| t.contains("LOCK_EX|LOCK_NB"))
+}
+
+/// JSONL lines of `path` that kors rejects (captions without text).
+fn count_rejected(path: &std::path::Path) -> usize {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().is_none_or(|t| t.trim().is_empty())
+        })
+        .count()
+}
+
+/// `kors add` while a first `kors index` builds into a new directory: the
+/// build holds the path's lock from the start, so the add is refused
+/// (before, it reported "1 added" and the swap then threw it away).
+#[test]
+fn an_add_during_a_first_build_is_refused_not_lost() {
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let mut build = kors(tmp.path(), &index, &["index", "--no-progress"])
+        .arg(&b.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = build.id();
+    let sibling = tmp.path().join(format!(".idx.new-{pid}"));
+    let start = Instant::now();
+    while !sibling.join(PID_FILE).exists() && !index.join(PID_FILE).exists() {
+        assert!(build.try_wait().unwrap().is_none(), "the build ended early");
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let doc = tmp.path().join("late.md");
+    std::fs::write(
+        &doc,
+        "---\nid: late-note\n---\n# Late\n\nA late note on Moscow and Pyongyang.\n",
+    )
+    .unwrap();
+    let add = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert!(
+        build.try_wait().unwrap().is_none(),
+        "the build finished before the add: this test shows nothing"
+    );
+    let (status, _) = wait_rss(&mut build, Duration::from_secs(300));
+    assert_eq!(status.code(), Some(3));
+    let l = Listing::of(&index);
+    match add.status.code() {
+        Some(2) => assert!(
+            stderr_of(&add).contains("being written"),
+            "{}",
+            stderr_of(&add)
+        ),
+        Some(0) => assert!(
+            l.passages.contains_key("late-note"),
+            "the added document was lost"
+        ),
+        c => panic!("kors add: {c:?}: {}", stderr_of(&add)),
+    }
+}

@@ -188,3 +188,48 @@ fn damaged_meta_files_are_named() {
         }
     }
 }
+
+/// Files that pass their checksums but do not belong where they are: two
+/// segments' `.store` (or `.fast`) files swapped, or a `max_doc` edited in
+/// `meta.json`. `kors check` reads every segment as a search would and
+/// fails; search and stats do not crash.
+#[test]
+fn swapped_segment_files_and_an_edited_max_doc_fail_check() {
+    let tmp = TempDir::new().unwrap();
+    let good = build(tmp.path());
+    let ok = kors(tmp.path(), &good, &["check"]).output().unwrap();
+    assert!(ok.status.success(), "{}", stderr_of(&ok));
+    let mut cases = Vec::new();
+    for ext in ["store", "fast"] {
+        let copy = tmp.path().join(format!("swapped-{ext}"));
+        copy_dir(&good, &copy);
+        let f = files_with(&copy, ext);
+        assert!(f.len() >= 2, "the index needs two segments: {f:?}");
+        let (a, b) = (&f[0], &f[f.len() - 1]);
+        let aside = copy.join("aside");
+        std::fs::rename(a, &aside).unwrap();
+        std::fs::rename(b, a).unwrap();
+        std::fs::rename(&aside, b).unwrap();
+        cases.push((copy, format!(".{ext} files of two segments swapped")));
+    }
+    let copy = tmp.path().join("max-doc");
+    copy_dir(&good, &copy);
+    let meta = copy.join("meta.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    let seg = &mut v["segments"][0]["max_doc"];
+    *seg = (seg.as_u64().unwrap() + 7).into();
+    std::fs::write(&meta, v.to_string()).unwrap();
+    cases.push((copy, "max_doc edited in meta.json".into()));
+    for (index, what) in cases {
+        let check = kors(tmp.path(), &index, &["check"]).output().unwrap();
+        let out = String::from_utf8_lossy(&check.stdout);
+        assert_no_crash(check.status, &stderr_of(&check), &what);
+        assert_eq!(check.status.code(), Some(2), "{what}: check passed: {out}");
+        assert!(out.contains("damaged: (index)"), "{what}: {out}");
+        for args in [&["search", "korea"][..], &["stats"]] {
+            let o = kors(tmp.path(), &index, args).output().unwrap();
+            assert_no_crash(o.status, &stderr_of(&o), &what);
+        }
+    }
+}

@@ -613,7 +613,8 @@ fn moved_files_stay_unchanged_and_an_id_given_twice_is_named() {
     fs::write(t.join("twice/a/two.md"), md(None, 0)).unwrap();
     let line = serde_json::json!({"id": "a/two.md", "text": text(3)}).to_string();
     fs::write(t.join("twice/feed.jsonl"), line + "\n").unwrap();
-    let (v, err) = summary("twice", &["twice"]);
+    // (The index beside the documents: kors does not write among them.)
+    let (v, err) = summary("twice-index", &["twice"]);
     assert_eq!(v["id_collisions"], 1, "{v}");
     let said = format!(
         "kors: warning: two documents have the id \"a/two.md\": {} and {}:1; the later one is kept",
@@ -624,7 +625,7 @@ fn moved_files_stay_unchanged_and_an_id_given_twice_is_named() {
     // The later one is what the index holds.
     let out = kors(
         t,
-        &t.join("twice"),
+        &t.join("twice-index"),
         &["search", "--json", "--doc", "a/two.md", ""],
     )
     .output()

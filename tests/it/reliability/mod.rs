@@ -14,6 +14,9 @@ mod hostile_files;
 mod hostile_inputs;
 mod hostile_queries;
 mod kill;
+mod ownership;
+mod permissions;
+mod swap;
 mod write_failure;
 
 use std::collections::{BTreeMap, HashMap};
@@ -25,9 +28,12 @@ use std::time::{Duration, Instant};
 use kors::index::{schema::name, KorsIndex};
 use tempfile::TempDir;
 
-/// The `kors` binary under test.
+/// The `kors` binary under test; `KORS_TEST_BIN` runs these tests against
+/// another build (say, the one before a fix, to see a test fail).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kors"))
+    std::env::var_os("KORS_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kors")))
 }
 
 /// `kors --index <dir> ARGS…`, in `cwd`, with no environment leaking in.
