@@ -228,7 +228,7 @@ fn a_rebuild_syncs_kors_json_before_the_swap_and_the_parent_after() {
         .arg(super::bin())
         .arg("--index")
         .arg(&index)
-        .args(["index", "--no-progress"])
+        .args(["index", "--no-progress", "--strict"])
         .arg(b.data.join("part-01.jsonl"))
         .current_dir(tmp.path())
         .env_remove("KORS_INDEX")
