@@ -9,7 +9,7 @@ use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
 use kors::measure::qrels::QrelsFormat;
-use kors::search::SearchRequest;
+use kors::search::{FacetKind, SearchRequest};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -189,7 +189,8 @@ pub enum ColorChoice {
 /// `kors search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query; several arguments are joined with spaces
+    /// The query; several arguments are joined with spaces [default: read
+    /// stdin, when it is not a terminal]
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// Number of hits (0–10000)
@@ -225,6 +226,24 @@ pub struct SearchArgs {
     /// Only the document with this id
     #[arg(long, value_name = "ID")]
     pub doc: Option<String>,
+    /// Order: score (best first), date (oldest first) or -date (newest
+    /// first); undated passages come last and are counted
+    #[arg(long, value_name = "ORDER", allow_hyphen_values = true,
+          value_parser = ["score", "date", "-date"], default_value = "score")]
+    pub sort: String,
+    /// Count matching documents by source, year, month or lang (repeatable)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub facet: Vec<FacetChoice>,
+    /// Count every match exactly (slower), not a lower bound when ranking
+    /// stops early
+    #[arg(long)]
+    pub count: bool,
+    /// What JSON's snippet_marked puts before each match
+    #[arg(long, default_value = "<em>", value_name = "TEXT")]
+    pub pre_tag: String,
+    /// What JSON's snippet_marked puts after each match
+    #[arg(long, default_value = "</em>", value_name = "TEXT")]
+    pub post_tag: String,
     /// Colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -236,6 +255,19 @@ pub struct SearchArgs {
         value_name = "DIR"
     )]
     pub corpus: PathBuf,
+}
+
+/// A field `--facet` counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetChoice {
+    /// The document's source
+    Source,
+    /// The year of its date
+    Year,
+    /// The month of its date
+    Month,
+    /// The languages of its matching passages
+    Lang,
 }
 
 /// `kors stats`.
@@ -267,6 +299,10 @@ pub struct AnalyzeArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
+    /// Analyse as this analyzer does [default: as the index at --index
+    /// does, when there is one; else morph]
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub analyzer: Option<AnalyzerChoice>,
 }
 
 /// `kors dict …`.
@@ -436,5 +472,6 @@ macro_rules! mirror {
 
 mirror!(AnalyzerChoice <=> AnalyzerKind { Morph, MorphFast, Bigram, Whitespace });
 mirror!(EvalMode <=> QueryMode { Terms, Syntax });
+mirror!(FacetChoice <=> FacetKind { Source, Year, Month, Lang });
 mirror!(QrelsForm <=> QrelsFormat { Auto, Trec, Tsv });
 mirror!(TokenizeIn <=> Tokenize { Tantivy, Rayon });

@@ -139,6 +139,7 @@ fn run_one(
         offset: 0,
         group: false,
         explain: false,
+        ..SearchRequest::default()
     };
     if opts.mode == QueryMode::Terms {
         let q = eval::terms_query(idx, &req.query);
@@ -151,7 +152,8 @@ fn run_one(
         Ok(search::search_in(idx, searcher, &req)?.hits.len())
     } else {
         let parsed = query::build(idx, &req.query, &req.filters)?;
-        Ok(search::rank(searcher, &parsed, &req)?.len())
+        // The ranking and its total, as `kors search` computes them.
+        Ok(search::rank_and_tally(searcher, &parsed, &req)?.0.len())
     }
 }
 

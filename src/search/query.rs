@@ -127,6 +127,9 @@ pub struct Parsed {
     /// Set when the query's syntax could not be used and its words were
     /// searched instead.
     pub warning: Option<String>,
+    /// With `--since`/`--until`: the query and the other filters, without
+    /// the dates (to count what the dates left out).
+    pub without_dates: Option<Box<dyn Query>>,
 }
 
 /// Longest query accepted, in bytes.
@@ -203,8 +206,11 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             kind: idx.analyzer,
             text: f.text,
             title: f.title,
+            lang: f.lang,
+            source: f.source,
         };
-        match conv.parse(&protect_apostrophes(input)) {
+        let lucene = super::boolean::lucene_operators(input);
+        match conv.parse(&protect_apostrophes(&lucene)) {
             Ok(q) => q,
             // Text pasted from an article (`Doll Domination: The Mini`,
             // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
@@ -239,13 +245,11 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     let mut filter = |q: Box<dyn Query>| {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     };
-    // `en` also matches `en-gb`; a source matches by its whole name or its
-    // first words (`kcna` matches "KCNA (kcna.kp, English)").
     if let Some(l) = &filters.lang {
-        filter(keyword_prefix(f.lang, l, "(-.*)?")?);
+        filter(lang_query(f.lang, l)?);
     }
     if let Some(s) = &filters.source {
-        filter(keyword_prefix(f.source, s, "([ ,;:(/].*)?")?);
+        filter(source_query(f.source, s)?);
     }
     if let Some(d) = &filters.doc {
         filter(Box::new(TermQuery::new(
@@ -253,8 +257,20 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             IndexRecordOption::Basic,
         )));
     }
+    let without_dates = (filters.since.is_some() || filters.until.is_some()).then(|| {
+        let q: Box<dyn Query> = Box::new(BooleanQuery::new(
+            clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+        ));
+        q
+    });
     if filters.since.is_some() || filters.until.is_some() {
-        filter(date_range(f.date, filters.since, filters.until));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(
+                date_range(f.date, filters.since, filters.until),
+                0.0,
+            )),
+        ));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
         user
@@ -265,7 +281,37 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         query,
         highlight,
         warning,
+        without_dates,
     })
+}
+
+// `lang:` and `--lang`, `source:` and `--source` mean the same: `en` also
+// matches `en-gb`; a source matches by its whole name or its first words
+// (`kcna` matches "KCNA (kcna.kp, English)"), in any case.
+const LANG_REST: &str = "(-.*)?";
+const SOURCE_REST: &str = "([ ,;:(/].*)?";
+
+fn lang_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
+    keyword_prefix(field, value, LANG_REST)
+}
+
+fn source_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
+    keyword_prefix(field, value, SOURCE_REST)
+}
+
+/// Whether an indexed language (lowercased) is matched by `--lang wanted`.
+pub fn lang_matches(indexed: &str, wanted: &str) -> bool {
+    let w = normalize_keyword(wanted.trim());
+    indexed == w || indexed.strip_prefix(&w).is_some_and(|r| r.starts_with('-'))
+}
+
+/// Whether an indexed source (lowercased) is matched by `--source wanted`.
+pub fn source_matches(indexed: &str, wanted: &str) -> bool {
+    let w = normalize_keyword(wanted.trim());
+    indexed == w
+        || indexed
+            .strip_prefix(&w)
+            .is_some_and(|r| r.starts_with([' ', ',', ';', ':', '(', '/']))
 }
 
 /// The passages dated `since..=until`. Both bounds are always set (an
@@ -358,12 +404,15 @@ struct Converter<'a> {
     kind: crate::analysis::AnalyzerKind,
     text: Field,
     title: Field,
+    lang: Field,
+    source: Field,
 }
 
 impl Converter<'_> {
     fn parse(&mut self, input: &str) -> Result<Box<dyn Query>, QueryParserError> {
         let ast = tantivy::query_grammar::parse_query(input)
             .map_err(|_| QueryParserError::SyntaxError(input.to_string()))?;
+        let ast = super::boolean::lucene_not(ast);
         if all_negative(&ast) {
             return Err(QueryParserError::AllButQueryForbidden);
         }
@@ -417,6 +466,18 @@ impl Converter<'_> {
                         && self.word_field(lit.field_name.as_deref()).is_some() =>
                 {
                     Ok(self.word(lit.field_name.as_deref(), &lit.phrase))
+                }
+                UserInputLeaf::Literal(lit)
+                    if !lit.prefix
+                        && matches!(lit.field_name.as_deref(), Some(name::LANG | name::SOURCE)) =>
+                {
+                    let q = if lit.field_name.as_deref() == Some(name::LANG) {
+                        lang_query(self.lang, &lit.phrase)
+                    } else {
+                        source_query(self.source, &lit.phrase)
+                    };
+                    q.map(|q| Some(Conv::One(q)))
+                        .map_err(|e| QueryParserError::UnsupportedQuery(format!("Regex: {e}")))
                 }
                 other => Ok(Some(Conv::One(
                     self.parser

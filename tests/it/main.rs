@@ -6,6 +6,7 @@ mod corpus;
 mod measure;
 mod orthography;
 mod reliability;
+mod search;
 
 use std::path::PathBuf;
 
