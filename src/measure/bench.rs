@@ -151,7 +151,7 @@ fn run_one(
     } else if opts.snippets {
         Ok(search::search_in(idx, searcher, &req)?.hits.len())
     } else {
-        let parsed = query::build(idx, &req.query, &req.filters)?;
+        let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
         // The ranking and its total, as `kors search` computes them.
         Ok(search::rank_and_tally(searcher, &parsed, &req)?.0.len())
     }

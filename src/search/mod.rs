@@ -6,6 +6,7 @@
 //! terminal, as plain text or as JSON Lines.
 
 pub mod boolean;
+pub mod expand;
 pub mod facets;
 pub mod group;
 pub mod marks;
@@ -27,6 +28,10 @@ pub use facets::FacetKind;
 pub use query::Filters;
 pub use sort::Sort;
 use tally::{Count, Total};
+
+/// Fewer matching passages than this is "little": a search then suggests
+/// the nearest words for those of its words that find nothing.
+pub const FEW_PASSAGES: u64 = 5;
 
 /// Approximate length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
@@ -140,6 +145,11 @@ pub struct Results {
     pub undated: Option<u64>,
     /// What the filters left out, when they left everything out.
     pub notes: Vec<String>,
+    /// When the query finds nothing or little (fewer than
+    /// [`FEW_PASSAGES`]): the query with its words that find nothing
+    /// replaced by the nearest indexed ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
     /// Print the summary (total, facets) as its own JSON line: with `-n 0`
     /// or `--facet`.
     #[serde(skip)]
@@ -162,7 +172,7 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
 /// [`search`] with a searcher the caller keeps (`kors bench` opens the
 /// index once and runs many queries through this).
 pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Results> {
-    let parsed = query::build(idx, &req.query, &req.filters)?;
+    let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
     let (ranked, mut total) = rank_and_tally(searcher, &parsed, req)?;
     let mut undated = None;
     let mut facets = Vec::new();
@@ -229,6 +239,9 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
     } else {
         notes::undated_left_out(searcher, &parsed, &req.filters)?
     };
+    let did_you_mean = (total.passages.value < FEW_PASSAGES)
+        .then(|| expand::did_you_mean(searcher, idx.fields.text, idx.analyzer, &req.query))
+        .flatten();
     Ok(Results {
         hits,
         warning: parsed.warning,
@@ -236,7 +249,8 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         facets,
         undated,
         notes,
-        summary_line: req.limit == 0 || !req.facets.is_empty(),
+        summary_line: req.limit == 0 || !req.facets.is_empty() || did_you_mean.is_some(),
+        did_you_mean,
     })
 }
 

@@ -43,6 +43,8 @@ struct Summary<'a> {
     facets: &'a Vec<Facet>,
     #[serde(skip_serializing_if = "Option::is_none")]
     undated: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
 }
 
 impl Report for Results {
@@ -51,7 +53,7 @@ impl Report for Results {
             write_human(hit, color, w)?;
         }
         // Like grep, nothing found prints nothing (unless counts were asked).
-        if self.hits.is_empty() && !self.summary_line {
+        if self.hits.is_empty() && (!self.summary_line || self.did_you_mean.is_some()) {
             return Ok(());
         }
         let t = &self.total;
@@ -97,6 +99,7 @@ impl Report for Results {
                     total: &self.total,
                     facets: &self.facets,
                     undated: self.undated,
+                    did_you_mean: self.did_you_mean.as_deref(),
                 },
             )?;
             writeln!(w)?;
@@ -109,6 +112,11 @@ impl Report for Results {
             .iter()
             .map(|w| format!("warning: {w}"))
             .chain(self.notes.iter().cloned())
+            .chain(
+                self.did_you_mean
+                    .iter()
+                    .map(|q| format!("did you mean: {q}")),
+            )
             .collect()
     }
 

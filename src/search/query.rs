@@ -17,7 +17,7 @@ use tantivy::query::{
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use crate::analysis::AnalyzerKind;
 use crate::error::Error;
@@ -191,6 +191,17 @@ fn shown(input: &str) -> String {
 
 /// Parses `input` and adds `filters`.
 pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> {
+    build_in(idx, None, input, filters)
+}
+
+/// [`build`] with the searcher the query will run on (fuzzy and prefix
+/// words read its terms; without one, a reader is opened when needed).
+pub fn build_in(
+    idx: &KorsIndex,
+    searcher: Option<&Searcher>,
+    input: &str,
+    filters: &Filters,
+) -> Result<Parsed> {
     check_size(input)?;
     let f = &idx.fields;
     let mut warning = None;
@@ -202,6 +213,9 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     } else {
         let parser = QueryParser::for_index(&idx.index, vec![f.text]);
         let mut conv = Converter {
+            idx,
+            searcher: searcher.cloned(),
+            refusal: None,
             parser: &parser,
             kind: idx.analyzer,
             text: f.text,
@@ -210,7 +224,12 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             source: f.source,
         };
         let lucene = super::boolean::lucene_operators(input);
-        match conv.parse(&protect_apostrophes(&lucene)) {
+        let fuzzy = super::expand::fuzzy_syntax(&lucene).map_err(Error::Query)?;
+        let parsed = conv.parse(&protect_apostrophes(&fuzzy));
+        if let Some(why) = conv.refusal.take() {
+            return Err(Error::Query(why));
+        }
+        match parsed {
             Ok(q) => q,
             // Text pasted from an article (`Doll Domination: The Mini`,
             // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
@@ -400,6 +419,11 @@ impl Conv {
 /// BM25 sum is the same). Everything else (quoted phrases,
 /// keyword fields, ranges, sets, regexes) goes through `QueryParser`.
 struct Converter<'a> {
+    idx: &'a KorsIndex,
+    searcher: Option<Searcher>,
+    /// Why an expansion cannot be searched (reported as is, not as a
+    /// syntax error).
+    refusal: Option<String>,
     parser: &'a QueryParser,
     kind: crate::analysis::AnalyzerKind,
     text: Field,
@@ -460,6 +484,38 @@ impl Converter<'_> {
                 }))
             }
             UserInputAst::Leaf(leaf) => match *leaf {
+                // `word*` (the grammar keeps the `*` in the word) and
+                // `"word"*`: a prefix.
+                UserInputLeaf::Literal(lit)
+                    if self.word_field(lit.field_name.as_deref()).is_some()
+                        && ((lit.prefix && !lit.phrase.contains(char::is_whitespace))
+                            || (lit.delimiter == Delimiter::None && lit.phrase.contains('*'))) =>
+                {
+                    let field = self.word_field(lit.field_name.as_deref()).expect("checked");
+                    let word = match lit.phrase.strip_suffix('*') {
+                        Some(w) if !w.contains('*') => w,
+                        None if lit.prefix => lit.phrase.as_str(),
+                        _ => {
+                            self.refusal = Some(format!(
+                                "`{}`: only a `*` at the end of a word is supported (a prefix)",
+                                lit.phrase
+                            ));
+                            return Err(QueryParserError::AllButQueryForbidden);
+                        }
+                    };
+                    self.expand(field, word, None)
+                }
+                // `word~N`, which [`super::expand::fuzzy_syntax`] wrote as
+                // `"word"~N`.
+                UserInputLeaf::Literal(lit)
+                    if self.word_field(lit.field_name.as_deref()).is_some()
+                        && lit.delimiter != Delimiter::None
+                        && super::expand::is_fuzzy(&lit.phrase, lit.slop).is_some() =>
+                {
+                    let field = self.word_field(lit.field_name.as_deref()).expect("checked");
+                    let edits = super::expand::is_fuzzy(&lit.phrase, lit.slop);
+                    self.expand(field, &lit.phrase, edits)
+                }
                 UserInputLeaf::Literal(lit)
                     if lit.delimiter == Delimiter::None
                         && !lit.prefix
@@ -485,6 +541,48 @@ impl Converter<'_> {
                 ))),
             },
         }
+    }
+
+    /// A prefix word (`fuzzy` `None`) or a fuzzy one: the OR of the terms
+    /// it stands for ([`super::expand`]).
+    fn expand(
+        &mut self,
+        field: Field,
+        word: &str,
+        fuzzy: Option<u8>,
+    ) -> Result<Option<Conv>, QueryParserError> {
+        if self.searcher.is_none() {
+            let reader = self.idx.reader().map_err(|e| {
+                self.refusal = Some(e.to_string());
+                QueryParserError::AllButQueryForbidden
+            })?;
+            self.searcher = Some(reader.searcher());
+        }
+        let searcher = self.searcher.as_ref().expect("opened");
+        let terms = match fuzzy {
+            None => super::expand::prefix(searcher, field, word),
+            Some(n) => super::expand::fuzzy(searcher, field, word, n)
+                .map(|v| v.into_iter().map(|(t, _)| t).collect()),
+        };
+        let terms = terms.map_err(|why| {
+            self.refusal = Some(why);
+            QueryParserError::AllButQueryForbidden
+        })?;
+        let clauses: Vec<Box<dyn Query>> = terms
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(field, t);
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            })
+            .collect();
+        // One clause, so that `+Russ*` requires any of its terms; no term
+        // matches nothing.
+        Ok(Some(Conv::One(match clauses.len() {
+            1 => clauses.into_iter().next().expect("one"),
+            _ => Box::new(BooleanQuery::new(
+                clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+        })))
     }
 
     /// The analyzed field an unquoted word searches.

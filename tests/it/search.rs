@@ -359,3 +359,53 @@ fn facets_count_matching_documents_by_source_year_month_and_lang() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("year") && text.contains("2024"), "{text}");
 }
+
+#[test]
+fn fuzzy_and_prefix_words_in_every_script_bounded_with_suggestions() {
+    let (shoigu, _) = total(&["Shoigu"]);
+    assert!(shoigu > 0);
+    // `Shoigu~1` searched `Shoigu OR 1` (193 hits, "1.9kg"); `Russia*` was
+    // `Russia`; `"Shoi"*` printed tantivy's internals.
+    for q in [
+        "Shoigu~1",
+        "Shoigu~",
+        "Shoygu~1",
+        "Shoig~1",
+        "Shoi*",
+        "\"Shoi\"*",
+        "Шойгу~1",
+        "Шойг*",
+        "쇼이그~1",
+        "쇼이*",
+    ] {
+        assert_eq!(total(&[q]).0, shoigu, "{q}");
+    }
+    // Jamo: 쇼이그 → 쇼이다 is two edits (ㄱ → ㄷ, ㅡ → ㅏ), not one.
+    assert_eq!(total(&["쇼이다~1"]).0, 0);
+    let (russia, _) = total(&["Russia"]);
+    assert!(total(&["Russ*"]).0 > russia, "Russian, Russians too");
+    assert!(total(&["러시*"]).0 >= russia, "by syllable");
+    let h = hits(&["-n", "3", "sanction*"]);
+    assert!(h
+        .iter()
+        .all(|h| !h["highlights"].as_array().unwrap().is_empty()));
+    for (q, says) in [
+        ("s*", "`s*` matches more than 512 terms; give more letters"),
+        ("Shoigu~3", "a fuzzy word takes 0, 1 or 2 edits"),
+        ("Sh*gu", "only a `*` at the end of a word"),
+    ] {
+        let (code, _, err) = search(&[q]);
+        assert_eq!(code, 2, "{q}");
+        assert!(err.contains(says), "{q}: {err}");
+    }
+    // Nothing found: the nearest words, as written in the query's script.
+    for (q, mean) in [("Shoig", "Shoigu"), ("쇼이그", "쇼이구")] {
+        let (code, lines, err) = search(&[q]);
+        assert_eq!(code, 1, "{q}");
+        assert!(err.contains(&format!("did you mean: {mean}")), "{q}: {err}");
+        assert_eq!(lines.last().unwrap()["did_you_mean"], mean, "{q}");
+    }
+    // Little found: only the word that finds nothing is replaced.
+    let (_, lines, _) = search(&["+Shoigu +Shoig"]);
+    assert_eq!(lines.last().unwrap()["did_you_mean"], "+Shoigu +Shoigu");
+}
