@@ -331,13 +331,23 @@ pub fn did_you_mean(
     query: &str,
 ) -> Option<String> {
     let mut changed = false;
+    // Inside `field:"…"` (another field's phrase) nothing is suggested.
+    let mut in_field_phrase = false;
     let words: Vec<String> = query
         .split_whitespace()
         .map(|token| {
+            let skip = in_field_phrase;
+            let quotes = token.matches('"').count();
+            if in_field_phrase {
+                in_field_phrase = quotes % 2 == 0;
+            } else if token.contains(':') && quotes % 2 == 1 {
+                in_field_phrase = true;
+            }
             let word = token
                 .trim_start_matches(['+', '-', '!', '(', '"', '\''])
                 .trim_end_matches([')', '"', '\'', ',', '.']);
-            let syntax = word.is_empty()
+            let syntax = skip
+                || word.is_empty()
                 || matches!(word, "AND" | "OR" | "NOT")
                 || word.contains([':', '*', '~', '^', '[', ']', '{', '}', '\\', '/']);
             if syntax || finds_something(searcher, field, kind, word) {

@@ -242,6 +242,8 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
     let did_you_mean = (total.passages.value < FEW_PASSAGES)
         .then(|| expand::did_you_mean(searcher, idx.fields.text, idx.analyzer, &req.query))
         .flatten();
+    let summary_line =
+        req.limit == 0 || !req.facets.is_empty() || (hits.is_empty() && did_you_mean.is_some());
     Ok(Results {
         hits,
         warning: parsed.warning,
@@ -249,7 +251,7 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         facets,
         undated,
         notes,
-        summary_line: req.limit == 0 || !req.facets.is_empty() || did_you_mean.is_some(),
+        summary_line,
         did_you_mean,
     })
 }

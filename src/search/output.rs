@@ -33,6 +33,8 @@ struct Line<'a> {
     #[serde(flatten)]
     hit: &'a Hit,
     total: &'a Total,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
 }
 
 /// The summary's JSON line (`-n 0`, `--facet`).
@@ -88,6 +90,7 @@ impl Report for Results {
                 &Line {
                     hit,
                     total: &self.total,
+                    did_you_mean: self.did_you_mean.as_deref(),
                 },
             )?;
             writeln!(w)?;
