@@ -69,16 +69,49 @@ impl Filters {
 pub struct HighlightSpec {
     /// Single terms.
     pub terms: Vec<String>,
-    /// Phrases, each a sequence of terms at consecutive positions.
+    /// Phrases, each a sequence of terms at consecutive positions unless
+    /// `offsets` says otherwise.
     pub phrases: Vec<Vec<String>>,
+    /// For a phrase of `phrases` (same index), each term's position after
+    /// the first's, when not consecutive (a Korean compound's parts are
+    /// left out of a phrase, their positions kept: `"미제 침략자 격멸"` is
+    /// 미제 +0, 침략자 +1, 격멸 +3). Empty: consecutive.
+    pub offsets: Vec<Vec<usize>>,
 }
 
 impl HighlightSpec {
     /// The highlights of `query` on `field` (excluded clauses left out).
     pub fn of(query: &dyn Query, field: Field) -> HighlightSpec {
+        HighlightSpec::with_offsets(query, field, &[])
+    }
+
+    /// [`HighlightSpec::of`], with the offsets of phrases built with gaps
+    /// (term, offset from the first).
+    pub fn with_offsets(
+        query: &dyn Query,
+        field: Field,
+        known: &[Vec<(usize, String)>],
+    ) -> HighlightSpec {
         let mut spec = HighlightSpec::default();
         spec.walk(query, field);
+        for phrase in &spec.phrases {
+            let offsets = known
+                .iter()
+                .find(|k| k.iter().map(|(_, t)| t).eq(phrase.iter()))
+                .map(|k| k.iter().map(|(o, _)| *o).collect())
+                .unwrap_or_default();
+            spec.offsets.push(offsets);
+        }
         spec
+    }
+
+    /// The position of a phrase's `k`th term after its first.
+    pub fn offset(&self, phrase: usize, k: usize) -> usize {
+        self.offsets
+            .get(phrase)
+            .and_then(|o| o.get(k))
+            .copied()
+            .unwrap_or(k)
     }
 
     fn walk(&mut self, q: &dyn Query, field: Field) {
@@ -205,6 +238,7 @@ pub fn build_in(
     check_size(input)?;
     let f = &idx.fields;
     let mut warning = None;
+    let mut known_phrases = Vec::new();
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
             return Err(Error::Query("the query is empty".into()));
@@ -216,6 +250,7 @@ pub fn build_in(
             idx,
             searcher: searcher.cloned(),
             refusal: None,
+            phrases: Vec::new(),
             parser: &parser,
             kind: idx.analyzer,
             text: f.text,
@@ -229,7 +264,7 @@ pub fn build_in(
         if let Some(why) = conv.refusal.take() {
             return Err(Error::Query(why));
         }
-        match parsed {
+        let q = match parsed {
             Ok(q) => q,
             // Text pasted from an article (`Doll Domination: The Mini`,
             // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
@@ -248,7 +283,9 @@ pub fn build_in(
                 }
             }
             Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e))),
-        }
+        };
+        known_phrases = std::mem::take(&mut conv.phrases);
+        q
     };
     let user = with_names_of_several_words(user, input, idx.analyzer, f.text);
     let mut terms = 0usize;
@@ -258,7 +295,7 @@ pub fn build_in(
             "the query has {terms} terms after analysis; the limit is {MAX_QUERY_TERMS}"
         )));
     }
-    let highlight = HighlightSpec::of(user.as_ref(), f.text);
+    let highlight = HighlightSpec::with_offsets(user.as_ref(), f.text, &known_phrases);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
     let mut filter = |q: Box<dyn Query>| {
@@ -424,6 +461,8 @@ struct Converter<'a> {
     /// Why an expansion cannot be searched (reported as is, not as a
     /// syntax error).
     refusal: Option<String>,
+    /// Quoted phrases built here: (offset from the first term, term).
+    phrases: Vec<Vec<(usize, String)>>,
     parser: &'a QueryParser,
     kind: crate::analysis::AnalyzerKind,
     text: Field,
@@ -517,6 +556,13 @@ impl Converter<'_> {
                     self.expand(field, &lit.phrase, edits)
                 }
                 UserInputLeaf::Literal(lit)
+                    if lit.delimiter != Delimiter::None
+                        && !lit.prefix
+                        && self.word_field(lit.field_name.as_deref()).is_some() =>
+                {
+                    Ok(self.phrase(lit.field_name.as_deref(), &lit.phrase, lit.slop))
+                }
+                UserInputLeaf::Literal(lit)
                     if lit.delimiter == Delimiter::None
                         && !lit.prefix
                         && self.word_field(lit.field_name.as_deref()).is_some() =>
@@ -593,6 +639,49 @@ impl Converter<'_> {
             Some(name::TITLE) => Some(self.title),
             Some(_) => None,
         }
+    }
+
+    /// A quoted phrase: its analyzed terms at their positions, a compound's
+    /// parts left out (they are indexed beside it, at the positions the
+    /// phrase keeps), so that `"미제 침략자"` is 미제, 침략자 and its highlight
+    /// covers exactly 미제침략자 in 미제침략자들과.
+    fn phrase(&mut self, field: Option<&str>, text: &str, slop: u32) -> Option<Conv> {
+        let field = self.word_field(field)?;
+        let mut tokens: Vec<(String, usize, usize, usize)> = Vec::new();
+        crate::analysis::with_kept(self.kind, false, |analyzer| {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                tokens.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+        });
+        let inside = |&(_, s, e, _): &(String, usize, usize, usize)| {
+            tokens
+                .iter()
+                .any(|&(_, s2, e2, _)| s2 <= s && e <= e2 && (s2, e2) != (s, e))
+        };
+        let kept: Vec<(usize, String)> = tokens
+            .iter()
+            .filter(|t| !inside(t))
+            .map(|(t, _, _, p)| (*p, t.clone()))
+            .collect();
+        let first = kept.first()?.0;
+        let kept: Vec<(usize, String)> = kept.into_iter().map(|(p, t)| (p - first, t)).collect();
+        if kept.len() == 1 {
+            let term = Term::from_field_text(field, &kept[0].1);
+            return Some(Conv::One(Box::new(TermQuery::new(
+                term,
+                IndexRecordOption::WithFreqs,
+            ))));
+        }
+        self.phrases.push(kept.clone());
+        let terms = kept
+            .into_iter()
+            .map(|(p, t)| (p, Term::from_field_text(field, &t)))
+            .collect();
+        Some(Conv::One(Box::new(PhraseQuery::new_with_offset_and_slop(
+            terms, slop,
+        ))))
     }
 
     /// An unquoted word: the OR of its analyzed terms, a compound's parts

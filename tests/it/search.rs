@@ -409,3 +409,53 @@ fn fuzzy_and_prefix_words_in_every_script_bounded_with_suggestions() {
     let (_, lines, _) = search(&["+Shoigu +Shoig"]);
     assert_eq!(lines.last().unwrap()["did_you_mean"], "+Shoigu +Shoigu");
 }
+
+#[test]
+fn korean_phrases_over_compounds_highlight_exactly_the_words_matched() {
+    let tmp = TempDir::new().unwrap();
+    let speeches = crate::shared("corpora/nk-newyear-speeches-ko");
+    crate::kors(&tmp)
+        .args(["--index", "sp", "index"])
+        .arg(&speeches)
+        .assert()
+        .success();
+    let out = crate::kors(&tmp)
+        .args([
+            "--index",
+            "sp",
+            "search",
+            "--json",
+            "-n",
+            "20",
+            "\"미제 침략자\"",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let hits: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(hits.len() >= 10, "{}", hits.len());
+    for h in &hits {
+        let text = h["text"].as_str().unwrap();
+        let marks = h["highlights"].as_array().unwrap();
+        // It was `[]` on every hit, though the passages hold 미제침략자들과.
+        assert!(!marks.is_empty(), "{text}");
+        for m in marks {
+            let (s, e) = (
+                m[0].as_u64().unwrap() as usize,
+                m[1].as_u64().unwrap() as usize,
+            );
+            let word: String = text[s..e].split_whitespace().collect();
+            assert_eq!(word, "미제침략자", "{}", &text[s..e]);
+        }
+        // The snippet shows the match.
+        assert!(
+            h["snippet_marked"].as_str().unwrap().contains("<em>미제"),
+            "{}",
+            h["snippet"]
+        );
+    }
+}
