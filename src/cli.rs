@@ -448,6 +448,9 @@ pub struct BenchArgs {
     /// (ranking only, a diagnostic)
     #[arg(long, value_enum, default_value_t = BenchOptions::DEFAULT.mode.into())]
     pub mode: EvalMode,
+    /// Also count matching documents by this field, as `search --facet` (repeatable)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub facet: Vec<FacetChoice>,
     /// One JSON object
     #[arg(long)]
     pub json: bool,

@@ -176,6 +176,7 @@ impl Config {
                     snippets: a.snippets,
                     threads: a.threads as usize,
                     mode: a.mode.into(),
+                    facets: a.facet.into_iter().map(Into::into).collect(),
                 },
                 format: json_or_plain(a.json),
             },

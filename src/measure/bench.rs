@@ -41,6 +41,9 @@ pub struct BenchOptions {
     /// path; `terms` ORs the analyzed terms as `kors eval --mode terms`
     /// does (a diagnostic: what the ranking costs without phrases).
     pub mode: QueryMode,
+    /// Also count the matching documents by these fields (`kors search
+    /// --facet`).
+    pub facets: Vec<search::FacetKind>,
 }
 
 impl BenchOptions {
@@ -52,6 +55,7 @@ impl BenchOptions {
         snippets: false,
         threads: 1,
         mode: QueryMode::Syntax,
+        facets: Vec::new(),
     };
 }
 
@@ -153,7 +157,12 @@ fn run_one(
     } else {
         let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
         // The ranking and its total, as `kors search` computes them.
-        Ok(search::rank_and_tally(searcher, &parsed, &req)?.0.len())
+        let (hits, _) = search::rank_and_tally(searcher, &parsed, &req)?;
+        if !opts.facets.is_empty() {
+            let scan = search::tally::scan(searcher, &*parsed.query)?;
+            std::hint::black_box(search::facets::compute(&scan, &opts.facets));
+        }
+        Ok(hits.len())
     }
 }
 
