@@ -86,9 +86,13 @@ pub enum Command {
 }
 
 const SEARCH_HELP: &str = "\
-Query syntax (tantivy): words are OR-ed and ranked; \"a phrase\"; AND, OR, NOT;
-+must -mustnot; field:word or field:\"a phrase\" with field one of
-title, text, lang, source, author, doc, tag.
+Query syntax (Lucene's): words are OR-ed and ranked; \"a phrase\"; +must -mustnot;
+AND, OR, NOT (or &&, ||, !; `a AND NOT b` is `+a -b`); (groups); word~1 or word~
+(fuzzy, 1 or 2 edits, Hangul counted in jamo); word* (prefix); field:word or
+field:\"a phrase\" with field one of title, text, lang, source, author, doc, tag
+(source: and lang: match as --source and --lang do). The last line counts the
+matching passages and documents (exact, or \"at least\" when ranking stopped
+early; --count counts them all). With no QUERY, it is read from stdin.
 
 Examples:
   kors search Bolshoi Ballet
@@ -96,6 +100,8 @@ Examples:
   kors search '+sanctions -Japan' --source hankyoreh
   kors search 로씨야 --lang ko --group
   kors search 'author:\"Chung-in Moon\"' --json
+  kors search 'Russia AND NOT Ukraine' --sort -date -n 5
+  kors search 'Shoygu~1' -n 0 --facet year --facet source
 
 Exit code 1 when nothing matched (like grep).
 If there is no index yet, it is built from --corpus first.";
