@@ -32,6 +32,22 @@ pub fn normal(word: &str) -> String {
         .collect()
 }
 
+/// Every identity of the name table with its spellings normalised, once.
+fn spellings() -> &'static [(String, Vec<String>)] {
+    static ALL: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        identities()
+            .iter()
+            .map(|id| {
+                (
+                    id.id.clone(),
+                    id.spellings.iter().map(|s| normal(s)).collect(),
+                )
+            })
+            .collect()
+    })
+}
+
 /// Every distinct indexed term of `field`, in order.
 fn terms(searcher: &Searcher, field: Field, from: &str, mut keep: impl FnMut(&str) -> Walk) {
     let mut seen = BTreeSet::new();
@@ -90,11 +106,9 @@ pub fn prefix(searcher: &Searcher, field: Field, word: &str) -> Result<Vec<Strin
         }
         Walk::Next
     });
-    for id in identities() {
-        if id.spellings.iter().any(|s| normal(s).starts_with(&p))
-            && indexed(searcher, field, &id.id)
-        {
-            out.insert(id.id.clone());
+    for (id, spelt) in spellings() {
+        if spelt.iter().any(|s| s.starts_with(&p)) && indexed(searcher, field, id) {
+            out.insert(id.clone());
         }
     }
     if over || out.len() > MAX_EXPANSIONS {
@@ -142,13 +156,37 @@ fn near(searcher: &Searcher, field: Field, w: &str, edits: u8, most: usize) -> V
             *e = (*e).min(d);
         }
     };
-    terms(searcher, field, "", |t| {
-        consider(t, t);
-        Walk::Next
-    });
-    for id in identities() {
-        for s in &id.spellings {
-            consider(&id.id, &normal(s));
+    // Candidates from the term dictionary through tantivy's Levenshtein
+    // automaton (over chars, at most 2 edits), checked in jamo: one jamo edit
+    // changes at most two syllables (감아 → 가마), so a Hangul word is
+    // searched at twice its edits, up to 2.
+    let hangul = w.chars().any(crate::analysis::script::is_hangul);
+    let chars = if hangul {
+        (edits * 2).min(MAX_EDITS)
+    } else {
+        edits
+    };
+    let probe =
+        tantivy::query::FuzzyTermQuery::new(tantivy::Term::from_field_text(field, w), chars, true);
+    if let Ok(automaton) = probe.automaton() {
+        for seg in searcher.segment_readers() {
+            let Ok(inverted) = seg.inverted_index(field) else {
+                continue;
+            };
+            let dict = inverted.terms();
+            let Ok(mut stream) = dict.search(&automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    consider(t, t);
+                }
+            }
+        }
+    }
+    for (id, spelt) in spellings() {
+        for s in spelt {
+            consider(id, s);
         }
     }
     let mut out: Vec<(String, u8)> = best
