@@ -26,6 +26,7 @@ fn request(q: &str, filters: Filters) -> SearchRequest {
         offset: 0,
         group: false,
         explain: false,
+        ..SearchRequest::default()
     }
 }
 

@@ -9,7 +9,7 @@ use kors::index::ingest::{IngestOptions, Tokenize};
 use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
 use kors::measure::qrels::QrelsFormat;
-use kors::search::SearchRequest;
+use kors::search::{FacetKind, SearchRequest};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -97,9 +97,13 @@ pub enum Command {
 }
 
 const SEARCH_HELP: &str = "\
-Query syntax (tantivy): words are OR-ed and ranked; \"a phrase\"; AND, OR, NOT;
-+must -mustnot; field:word or field:\"a phrase\" with field one of
-title, text, lang, source, author, doc, tag.
+Query syntax (Lucene's): words are OR-ed and ranked; \"a phrase\"; +must -mustnot;
+AND, OR, NOT (or &&, ||, !; `a AND NOT b` is `+a -b`); (groups); word~1 or word~
+(fuzzy, 1 or 2 edits, Hangul counted in jamo); word* (prefix); field:word or
+field:\"a phrase\" with field one of title, text, lang, source, author, doc, tag
+(source: and lang: match as --source and --lang do). The last line counts the
+matching passages and documents (exact, or \"at least\" when ranking stopped
+early; --count counts them all). With no QUERY, it is read from stdin.
 
 Examples:
   kors search Bolshoi Ballet
@@ -108,6 +112,8 @@ Examples:
   kors search 로씨야 --lang ko --group
   kors search Putin --since 2024-07-01 --until 2024-07-31
   kors search 'author:\"Chung-in Moon\"' --json
+  kors search 'Russia AND NOT Ukraine' --sort -date -n 5
+  kors search 'Shoygu~1' -n 0 --facet year --facet source
 
 Exit code 1 when nothing matched (like grep).
 If there is no index yet, it is built from --corpus first.";
@@ -218,7 +224,8 @@ pub enum ColorChoice {
 /// `kors search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query; several arguments are joined with spaces
+    /// The query; several arguments are joined with spaces [default: read
+    /// stdin, when it is not a terminal]
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// Number of hits (0–10000)
@@ -254,6 +261,24 @@ pub struct SearchArgs {
     /// Only the document with this id
     #[arg(long, value_name = "ID")]
     pub doc: Option<String>,
+    /// Order: score (best first), date (oldest first) or -date (newest
+    /// first); undated passages come last and are counted
+    #[arg(long, value_name = "ORDER", allow_hyphen_values = true,
+          value_parser = ["score", "date", "-date"], default_value = "score")]
+    pub sort: String,
+    /// Count matching documents by source, year, month or lang (repeatable)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub facet: Vec<FacetChoice>,
+    /// Count every match exactly (slower), not a lower bound when ranking
+    /// stops early
+    #[arg(long)]
+    pub count: bool,
+    /// What JSON's snippet_marked puts before each match
+    #[arg(long, default_value = "<em>", value_name = "TEXT")]
+    pub pre_tag: String,
+    /// What JSON's snippet_marked puts after each match
+    #[arg(long, default_value = "</em>", value_name = "TEXT")]
+    pub post_tag: String,
     /// Colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -265,6 +290,19 @@ pub struct SearchArgs {
         value_name = "DIR"
     )]
     pub corpus: PathBuf,
+}
+
+/// A field `--facet` counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetChoice {
+    /// The document's source
+    Source,
+    /// The year of its date
+    Year,
+    /// The month of its date
+    Month,
+    /// The languages of its matching passages
+    Lang,
 }
 
 /// `kors stats`.
@@ -296,6 +334,10 @@ pub struct AnalyzeArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
+    /// Analyse as this analyzer does [default: as the index at --index
+    /// does, when there is one; else morph]
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub analyzer: Option<AnalyzerChoice>,
 }
 
 /// `kors dict …`.
@@ -441,6 +483,9 @@ pub struct BenchArgs {
     /// (ranking only, a diagnostic)
     #[arg(long, value_enum, default_value_t = BenchOptions::DEFAULT.mode.into())]
     pub mode: EvalMode,
+    /// Also count matching documents by this field, as `search --facet` (repeatable)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub facet: Vec<FacetChoice>,
     /// One JSON object
     #[arg(long)]
     pub json: bool,
@@ -465,5 +510,6 @@ macro_rules! mirror {
 
 mirror!(AnalyzerChoice <=> AnalyzerKind { Morph, MorphFast, Bigram, Whitespace });
 mirror!(EvalMode <=> QueryMode { Terms, Syntax });
+mirror!(FacetChoice <=> FacetKind { Source, Year, Month, Lang });
 mirror!(QrelsForm <=> QrelsFormat { Auto, Trec, Tsv });
 mirror!(TokenizeIn <=> Tokenize { Tantivy, Rayon });

@@ -91,7 +91,30 @@ pub fn run(cfg: Config) -> Result<Exit> {
             report.into_result()?;
             Ok(exit)
         }
-        Task::Analyze { text, json, mecab } => analyze(text, json, mecab),
+        Task::Analyze {
+            text,
+            json,
+            mecab,
+            analyzer,
+        } => {
+            use kors::analysis::AnalyzerKind;
+            // MeCab's format is the lattice's (morph); otherwise as the
+            // index analyses, when there is one and no --analyzer.
+            let kind = match analyzer {
+                Some(k) => k,
+                None if mecab => AnalyzerKind::Morph,
+                None if index::exists(&dir) => index::meta::check(&dir)?.kind().unwrap_or_default(),
+                None => AnalyzerKind::default(),
+            };
+            if mecab && kind != AnalyzerKind::Morph {
+                return Err(Error::Usage(format!(
+                    "--format mecab shows the morph analyzer's lattice, not {}'s",
+                    kind.name()
+                ))
+                .into());
+            }
+            analyze(text, json, mecab, kind)
+        }
         Task::Eval {
             queries,
             qrels,
@@ -276,7 +299,12 @@ fn first_run(dir: &std::path::Path, corpus: &std::path::Path) -> Result<()> {
 
 /// `kors analyze`: the text given, or stdin, one line at a time (a line is
 /// at most `bounded::MAX_LINE_BYTES`), so that input of any length streams.
-fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
+fn analyze(
+    text: Option<String>,
+    json: bool,
+    mecab: bool,
+    kind: kors::analysis::AnalyzerKind,
+) -> Result<Exit> {
     let (input, from): (Box<dyn BufRead>, _) = match text {
         Some(t) => (
             Box::new(io::Cursor::new(t.into_bytes())),
@@ -303,7 +331,7 @@ fn analyze(text: Option<String>, json: bool, mecab: bool) -> Result<Exit> {
         let text = String::from_utf8(line)
             .map_err(|e| anyhow::anyhow!("reading {from}: not UTF-8: {e}"))?;
         let len = text.len();
-        for mut r in kors::analysis::explain(&text) {
+        for mut r in kors::analysis::explain_as(kind, &text) {
             r.start += offset;
             r.end += offset;
             if let Some(p) = &mut r.position {

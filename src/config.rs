@@ -17,7 +17,7 @@ use kors::measure::bench::BenchOptions;
 use kors::measure::eval::QueryMode;
 use kors::measure::qrels::QrelsFormat;
 use kors::report::Format;
-use kors::search::{Filters, SearchRequest};
+use kors::search::{Filters, SearchRequest, Sort};
 
 use crate::cli::{self, AnalyzeFormat, ColorChoice, Command, DictCommand, EvalCommand, Opts};
 
@@ -84,6 +84,8 @@ pub enum Task {
         json: bool,
         /// MeCab format.
         mecab: bool,
+        /// `--analyzer`; else the index's, else morph.
+        analyzer: Option<AnalyzerKind>,
     },
     /// `kors dict import-mecab`.
     ImportMecab {
@@ -155,6 +157,7 @@ impl Config {
                 text: a.text,
                 json: a.json,
                 mecab: a.format == AnalyzeFormat::Mecab,
+                analyzer: a.analyzer.map(Into::into),
             },
             Command::Dict(DictCommand::ImportMecab { dir, out }) => Task::ImportMecab { dir, out },
             Command::Dict(DictCommand::ImportNorthern { dir, out }) => {
@@ -186,6 +189,7 @@ impl Config {
                     snippets: a.snippets,
                     threads: a.threads as usize,
                     mode: a.mode.into(),
+                    facets: a.facet.into_iter().map(Into::into).collect(),
                 },
                 format: json_or_plain(a.json),
             },
@@ -245,6 +249,23 @@ fn json_or_plain(json: bool) -> Format {
     }
 }
 
+/// The query from stdin (`echo 로씨야 | kors search`), read up to one byte
+/// past the longest query, so that an endless input is refused as too long.
+fn stdin_query() -> Result<String> {
+    use std::io::Read;
+    let max = kors::search::query::MAX_QUERY_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow::Error::from(e).context("reading the query from stdin"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("reading the query from stdin: not UTF-8: {e}"))?;
+    // Lines are words of one query, as several arguments are.
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 fn search(a: cli::SearchArgs) -> Result<Task> {
     let (since, until) =
         parse_range(a.since.as_deref(), a.until.as_deref()).map_err(Error::Usage)?;
@@ -275,14 +296,31 @@ fn search(a: cli::SearchArgs) -> Result<Task> {
             }
         }
     };
+    let sort = match a.sort.as_str() {
+        "date" => Sort::Date,
+        "-date" => Sort::DateDesc,
+        _ => Sort::Score,
+    };
+    if sort != Sort::Score && a.group {
+        return Err(Error::Usage("--sort date cannot be used with --group".into()).into());
+    }
+    let query = if a.query.is_empty() && !std::io::stdin().is_terminal() {
+        stdin_query()?
+    } else {
+        a.query.join(" ")
+    };
     Ok(Task::Search {
         request: SearchRequest {
-            query: a.query.join(" "),
+            query,
             filters,
             limit: a.limit as usize,
             offset: a.offset as usize,
             group: a.group,
             explain: a.explain,
+            sort,
+            facets: a.facet.into_iter().map(Into::into).collect(),
+            count: a.count,
+            marks: [a.pre_tag, a.post_tag],
         },
         format,
         corpus: a.corpus,

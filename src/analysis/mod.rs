@@ -878,3 +878,35 @@ pub fn names_of_several_words(text: &str) -> Vec<String> {
 pub fn explain(text: &str) -> Vec<TokenReport> {
     Analyzer::new().explain(text)
 }
+
+/// `kors analyze` as an index of `kind` analyses `text`: [`explain`] for
+/// `morph`, the memoised lattice for `morph-fast`, and for `bigram` and
+/// `whitespace` the tokens their tokenizers index (all kept).
+pub fn explain_as(kind: AnalyzerKind, text: &str) -> Vec<TokenReport> {
+    match kind {
+        AnalyzerKind::Morph => explain(text),
+        AnalyzerKind::MorphFast => Analyzer::with_eojeol_cache().explain(text),
+        AnalyzerKind::Bigram | AnalyzerKind::Whitespace => {
+            let mut out = Vec::new();
+            with_kept(kind, false, |analyzer| {
+                let mut stream = analyzer.token_stream(text);
+                while stream.advance() {
+                    let t = stream.token();
+                    let first = text[t.offset_from..].chars().next().unwrap_or(' ');
+                    out.push(TokenReport {
+                        text: t.text.clone(),
+                        start: t.offset_from,
+                        end: t.offset_to,
+                        position: Some(t.position),
+                        script: script::script_of(first),
+                        pos: None,
+                        kept: true,
+                        note: None,
+                        written: None,
+                    });
+                }
+            });
+            out
+        }
+    }
+}

@@ -41,6 +41,9 @@ pub struct BenchOptions {
     /// path; `terms` ORs the analyzed terms as `kors eval --mode terms`
     /// does (a diagnostic: what the ranking costs without phrases).
     pub mode: QueryMode,
+    /// Also count the matching documents by these fields (`kors search
+    /// --facet`).
+    pub facets: Vec<search::FacetKind>,
 }
 
 impl BenchOptions {
@@ -52,6 +55,7 @@ impl BenchOptions {
         snippets: false,
         threads: 1,
         mode: QueryMode::Syntax,
+        facets: Vec::new(),
     };
 }
 
@@ -139,6 +143,7 @@ fn run_one(
         offset: 0,
         group: false,
         explain: false,
+        ..SearchRequest::default()
     };
     if opts.mode == QueryMode::Terms {
         let q = eval::terms_query(idx, &req.query);
@@ -150,8 +155,14 @@ fn run_one(
     } else if opts.snippets {
         Ok(search::search_in(idx, searcher, &req)?.hits.len())
     } else {
-        let parsed = query::build(idx, &req.query, &req.filters)?;
-        Ok(search::rank(searcher, &parsed, &req)?.len())
+        let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
+        // The ranking and its total, as `kors search` computes them.
+        let (hits, _) = search::rank_and_tally(searcher, &parsed, &req)?;
+        if !opts.facets.is_empty() {
+            let scan = search::tally::scan(searcher, &*parsed.query)?;
+            std::hint::black_box(search::facets::compute(&scan, &opts.facets));
+        }
+        Ok(hits.len())
     }
 }
 

@@ -5,10 +5,17 @@
 //! [`query`]) and the query's warning; [`output`] prints them for a
 //! terminal, as plain text or as JSON Lines.
 
+pub mod boolean;
+pub mod expand;
+pub mod facets;
 pub mod group;
+pub mod marks;
+pub mod notes;
 pub mod output;
 pub mod query;
 pub mod snippet;
+pub mod sort;
+pub mod tally;
 
 use crate::error::{Context, Result};
 use serde::Serialize;
@@ -17,7 +24,14 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::index::KorsIndex;
+pub use facets::FacetKind;
 pub use query::Filters;
+pub use sort::Sort;
+use tally::{Count, Total};
+
+/// Fewer matching passages than this is "little": a search then suggests
+/// the nearest words for those of its words that find nothing.
+pub const FEW_PASSAGES: u64 = 5;
 
 /// Approximate length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
@@ -37,6 +51,32 @@ pub struct SearchRequest {
     pub group: bool,
     /// Attach a score explanation to each hit.
     pub explain: bool,
+    /// The order of hits.
+    pub sort: Sort,
+    /// Fields to count matching documents by.
+    pub facets: Vec<FacetKind>,
+    /// Count every match exactly (a full pass over the matches), rather
+    /// than state a lower bound when the ranking stops early.
+    pub count: bool,
+    /// What `snippet_marked` puts before and after each match.
+    pub marks: [String; 2],
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            limit: 10,
+            offset: 0,
+            group: false,
+            explain: false,
+            sort: Sort::Score,
+            facets: Vec::new(),
+            count: false,
+            marks: ["<em>".into(), "</em>".into()],
+        }
+    }
 }
 
 /// One ranked passage. Serialized as one JSON Lines object by `--json`.
@@ -74,6 +114,13 @@ pub struct Hit {
     /// over 1 KiB, those around the snippet: see
     /// [`snippet::highlights_for_snippet`]).
     pub highlights: Vec<[usize; 2]>,
+    /// The same ranges in UTF-16 code units, as JavaScript indexes strings.
+    pub highlights_utf16: Vec<[usize; 2]>,
+    /// The same ranges in code points, as Python indexes strings.
+    pub highlights_codepoints: Vec<[usize; 2]>,
+    /// The snippet with each match between the marks (`<em>…</em>` by
+    /// default; the rest of the text as it is, not escaped).
+    pub snippet_marked: String,
     /// Score explanation (`--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<serde_json::Value>,
@@ -90,6 +137,23 @@ pub struct Results {
     /// Set when the query's syntax could not be used and its words were
     /// searched instead.
     pub warning: Option<String>,
+    /// How many passages and documents matched.
+    pub total: Total,
+    /// Facets asked for.
+    pub facets: Vec<facets::Facet>,
+    /// Matching passages without a date, sorted last (`--sort date`).
+    pub undated: Option<u64>,
+    /// What the filters left out, when they left everything out.
+    pub notes: Vec<String>,
+    /// When the query finds nothing or little (fewer than
+    /// [`FEW_PASSAGES`]): the query with its words that find nothing
+    /// replaced by the nearest indexed ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+    /// Print the summary (total, facets) as its own JSON line: with `-n 0`
+    /// or `--facet`.
+    #[serde(skip)]
+    pub summary_line: bool,
 }
 
 impl SearchRequest {
@@ -108,8 +172,31 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
 /// [`search`] with a searcher the caller keeps (`kors bench` opens the
 /// index once and runs many queries through this).
 pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Results> {
-    let parsed = query::build(idx, &req.query, &req.filters)?;
-    let ranked = rank(searcher, &parsed, req)?;
+    let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
+    let (ranked, mut total) = rank_and_tally(searcher, &parsed, req)?;
+    let mut undated = None;
+    let mut facets = Vec::new();
+    let ranked = if req.sort != Sort::Score || !req.facets.is_empty() {
+        let scan = tally::scan(searcher, &*parsed.query)?;
+        total = scan.total();
+        facets = facets::compute(&scan, &req.facets);
+        if req.sort == Sort::Score {
+            ranked
+        } else {
+            let limit = req.limit.min(SearchRequest::MAX_LIMIT);
+            let page = sort::by_date(
+                searcher,
+                &*parsed.query,
+                req.sort == Sort::DateDesc,
+                req.offset,
+                limit,
+            )?;
+            undated = Some(page.undated);
+            page.page
+        }
+    } else {
+        ranked
+    };
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
@@ -119,6 +206,9 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         });
         let snip = snippet::snippet(&hit.text, &marks, SNIPPET_CHARS);
         hit.highlights = marks.iter().map(|r| [r.start, r.end]).collect();
+        hit.highlights_utf16 = marks::utf16(&hit.text, &hit.highlights);
+        hit.highlights_codepoints = marks::codepoints(&hit.text, &hit.highlights);
+        hit.snippet_marked = marks::marked(&snip.text, &snip.marks, &req.marks);
         hit.snippet = snip.text;
         hit.snippet_marks = snip.marks;
         if req.explain {
@@ -130,10 +220,79 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         }
         hits.push(hit);
     }
+    // Documents: exact when every matching passage is among the hits.
+    if total.documents.value == 0 && !hits.is_empty() {
+        let ids: std::collections::HashSet<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
+        total.documents = Count {
+            value: ids.len() as u64,
+            relation: if total.passages.relation == tally::Relation::Eq
+                && total.passages.value == hits.len() as u64
+            {
+                tally::Relation::Eq
+            } else {
+                tally::Relation::Gte
+            },
+        };
+    }
+    let notes = if total.passages.value == 0 {
+        notes::left_out(idx, searcher, &parsed, &req.filters)?
+    } else {
+        notes::undated_left_out(searcher, &parsed, &req.filters)?
+    };
+    let did_you_mean = (total.passages.value < FEW_PASSAGES)
+        .then(|| expand::did_you_mean(searcher, idx.fields.text, idx.analyzer, &req.query))
+        .flatten();
+    let summary_line =
+        req.limit == 0 || !req.facets.is_empty() || (hits.is_empty() && did_you_mean.is_some());
     Ok(Results {
         hits,
         warning: parsed.warning,
+        total,
+        facets,
+        undated,
+        notes,
+        summary_line,
+        did_you_mean,
     })
+}
+
+/// [`rank`] and the total it implies at no extra cost where it can (see
+/// [`tally`]); a full count when asked for (`count`, `-n 0`, `--group`) or
+/// when the page lies past the last hit. A total's `documents` is left at
+/// 0 when only the hits can tell it ([`search_in`] counts them).
+pub fn rank_and_tally(
+    searcher: &Searcher,
+    parsed: &query::Parsed,
+    req: &SearchRequest,
+) -> Result<(Vec<(f32, DocAddress)>, Total)> {
+    let ranked = if req.sort == Sort::Score {
+        rank(searcher, parsed, req)?
+    } else {
+        Vec::new()
+    };
+    let full = req.count || req.limit == 0 || req.group || (ranked.is_empty() && req.offset > 0);
+    if full && req.facets.is_empty() && req.sort == Sort::Score {
+        return Ok((ranked, tally::scan(searcher, &*parsed.query)?.total()));
+    }
+    let passages = match tally::seen_all(ranked.len(), req.offset, req.limit) {
+        Some(n) => Count::exact(n),
+        None => match tally::one_term(searcher, &*parsed.query)? {
+            Some(n) => Count::exact(n),
+            None => Count::at_least((req.offset + ranked.len()) as u64),
+        },
+    };
+    let documents = if passages.value == 0 {
+        Count::exact(0)
+    } else {
+        Count::at_least(0)
+    };
+    Ok((
+        ranked,
+        Total {
+            passages,
+            documents,
+        },
+    ))
 }
 
 /// The ranked passages of a parsed request (score, address), after
@@ -208,6 +367,9 @@ fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hi
         text: s(f.stored_text).unwrap_or_default(),
         snippet: String::new(),
         highlights: Vec::new(),
+        highlights_utf16: Vec::new(),
+        highlights_codepoints: Vec::new(),
+        snippet_marked: String::new(),
         explain: None,
         snippet_marks: Vec::new(),
     }

@@ -4,6 +4,10 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use super::facets::Facet;
+use super::tally::{Relation, Total};
 use super::{Hit, Results};
 use crate::error::Exit;
 use crate::report::Report;
@@ -23,18 +27,84 @@ const DIM: &str = "\x1b[2m";
 const MATCH: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
+/// A hit's JSON line: the hit and the search's total.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    hit: &'a Hit,
+    total: &'a Total,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
+}
+
+/// The summary's JSON line (`-n 0`, `--facet`).
+#[derive(Serialize)]
+struct Summary<'a> {
+    total: &'a Total,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    facets: &'a Vec<Facet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undated: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
+}
+
 impl Report for Results {
     fn write_human(&self, w: &mut dyn Write, color: bool) -> io::Result<()> {
         for hit in &self.hits {
             write_human(hit, color, w)?;
         }
+        // Like grep, nothing found prints nothing (unless counts were asked).
+        if self.hits.is_empty() && (!self.summary_line || self.did_you_mean.is_some()) {
+            return Ok(());
+        }
+        let t = &self.total;
+        let s = |n: u64| if n == 1 { "" } else { "s" };
+        write!(
+            w,
+            "{} passage{} in {} document{}",
+            t.passages,
+            s(t.passages.value),
+            t.documents,
+            s(t.documents.value)
+        )?;
+        if t.passages.relation == Relation::Gte || t.documents.relation == Relation::Gte {
+            write!(w, " (ranking stopped early; --count counts them all)")?;
+        }
+        if let Some(u) = self.undated.filter(|&u| u > 0) {
+            write!(w, "; {u} undated, sorted last")?;
+        }
+        writeln!(w)?;
+        for f in &self.facets {
+            write_facet(f, w)?;
+        }
         Ok(())
     }
 
-    /// JSON Lines: one object per hit.
+    /// JSON Lines: one object per hit (with the total); with `-n 0` or
+    /// `--facet`, a last line `{"total": …, "facets": […]}`.
     fn write_json(&self, w: &mut dyn Write) -> io::Result<()> {
         for hit in &self.hits {
-            serde_json::to_writer(&mut *w, hit)?;
+            serde_json::to_writer(
+                &mut *w,
+                &Line {
+                    hit,
+                    total: &self.total,
+                    did_you_mean: self.did_you_mean.as_deref(),
+                },
+            )?;
+            writeln!(w)?;
+        }
+        if self.summary_line {
+            serde_json::to_writer(
+                &mut *w,
+                &Summary {
+                    total: &self.total,
+                    facets: &self.facets,
+                    undated: self.undated,
+                    did_you_mean: self.did_you_mean.as_deref(),
+                },
+            )?;
             writeln!(w)?;
         }
         Ok(())
@@ -44,12 +114,18 @@ impl Report for Results {
         self.warning
             .iter()
             .map(|w| format!("warning: {w}"))
+            .chain(self.notes.iter().cloned())
+            .chain(
+                self.did_you_mean
+                    .iter()
+                    .map(|q| format!("did you mean: {q}")),
+            )
             .collect()
     }
 
-    /// Like grep: nothing found is exit code 1.
+    /// Like grep: nothing found is exit code 1 (`-n 0` with matches is 0).
     fn exit(&self) -> Exit {
-        if self.hits.is_empty() {
+        if self.hits.is_empty() && self.total.passages.value == 0 {
             Exit::NoMatch
         } else {
             Exit::Ok
@@ -102,6 +178,18 @@ fn write_human(hit: &Hit, color: bool, w: &mut dyn Write) -> io::Result<()> {
         write_explanation(e, 2, w)?;
     }
     writeln!(w)
+}
+
+/// A facet as a table: value, documents.
+fn write_facet(f: &Facet, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "\n{:<40} {:>9}", f.field.name(), "documents")?;
+    for b in &f.buckets {
+        writeln!(w, "{:<40} {:>9}", b.key, b.count)?;
+    }
+    if f.missing > 0 {
+        writeln!(w, "{:<40} {:>9}", "(none)", f.missing)?;
+    }
+    Ok(())
 }
 
 /// Prints a tantivy score explanation (as serialized) as an indented tree.

@@ -17,7 +17,7 @@ use tantivy::query::{
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use crate::analysis::AnalyzerKind;
 use crate::error::Error;
@@ -69,16 +69,49 @@ impl Filters {
 pub struct HighlightSpec {
     /// Single terms.
     pub terms: Vec<String>,
-    /// Phrases, each a sequence of terms at consecutive positions.
+    /// Phrases, each a sequence of terms at consecutive positions unless
+    /// `offsets` says otherwise.
     pub phrases: Vec<Vec<String>>,
+    /// For a phrase of `phrases` (same index), each term's position after
+    /// the first's, when not consecutive (a Korean compound's parts are
+    /// left out of a phrase, their positions kept: `"미제 침략자 격멸"` is
+    /// 미제 +0, 침략자 +1, 격멸 +3). Empty: consecutive.
+    pub offsets: Vec<Vec<usize>>,
 }
 
 impl HighlightSpec {
     /// The highlights of `query` on `field` (excluded clauses left out).
     pub fn of(query: &dyn Query, field: Field) -> HighlightSpec {
+        HighlightSpec::with_offsets(query, field, &[])
+    }
+
+    /// [`HighlightSpec::of`], with the offsets of phrases built with gaps
+    /// (term, offset from the first).
+    pub fn with_offsets(
+        query: &dyn Query,
+        field: Field,
+        known: &[Vec<(usize, String)>],
+    ) -> HighlightSpec {
         let mut spec = HighlightSpec::default();
         spec.walk(query, field);
+        for phrase in &spec.phrases {
+            let offsets = known
+                .iter()
+                .find(|k| k.iter().map(|(_, t)| t).eq(phrase.iter()))
+                .map(|k| k.iter().map(|(o, _)| *o).collect())
+                .unwrap_or_default();
+            spec.offsets.push(offsets);
+        }
         spec
+    }
+
+    /// The position of a phrase's `k`th term after its first.
+    pub fn offset(&self, phrase: usize, k: usize) -> usize {
+        self.offsets
+            .get(phrase)
+            .and_then(|o| o.get(k))
+            .copied()
+            .unwrap_or(k)
     }
 
     fn walk(&mut self, q: &dyn Query, field: Field) {
@@ -127,6 +160,9 @@ pub struct Parsed {
     /// Set when the query's syntax could not be used and its words were
     /// searched instead.
     pub warning: Option<String>,
+    /// With `--since`/`--until`: the query and the other filters, without
+    /// the dates (to count what the dates left out).
+    pub without_dates: Option<Box<dyn Query>>,
 }
 
 /// Longest query accepted, in bytes.
@@ -188,9 +224,21 @@ fn shown(input: &str) -> String {
 
 /// Parses `input` and adds `filters`.
 pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> {
+    build_in(idx, None, input, filters)
+}
+
+/// [`build`] with the searcher the query will run on (fuzzy and prefix
+/// words read its terms; without one, a reader is opened when needed).
+pub fn build_in(
+    idx: &KorsIndex,
+    searcher: Option<&Searcher>,
+    input: &str,
+    filters: &Filters,
+) -> Result<Parsed> {
     check_size(input)?;
     let f = &idx.fields;
     let mut warning = None;
+    let mut known_phrases = Vec::new();
     let user: Box<dyn Query> = if input.trim().is_empty() {
         if !filters.any() {
             return Err(Error::Query("the query is empty".into()));
@@ -199,12 +247,24 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
     } else {
         let parser = QueryParser::for_index(&idx.index, vec![f.text]);
         let mut conv = Converter {
+            idx,
+            searcher: searcher.cloned(),
+            refusal: None,
+            phrases: Vec::new(),
             parser: &parser,
             kind: idx.analyzer,
             text: f.text,
             title: f.title,
+            lang: f.lang,
+            source: f.source,
         };
-        match conv.parse(&protect_apostrophes(input)) {
+        let lucene = super::boolean::lucene_operators(input);
+        let fuzzy = super::expand::fuzzy_syntax(&lucene).map_err(Error::Query)?;
+        let parsed = conv.parse(&protect_apostrophes(&fuzzy));
+        if let Some(why) = conv.refusal.take() {
+            return Err(Error::Query(why));
+        }
+        let q = match parsed {
             Ok(q) => q,
             // Text pasted from an article (`Doll Domination: The Mini`,
             // `잠보 - 하쿠나`, `<야마토 나데시코>`, `(KOC)가`) is not meant as
@@ -223,7 +283,9 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
                 }
             }
             Err(e) => return Err(Error::Query(explain_parse_error(&shown(input), e))),
-        }
+        };
+        known_phrases = std::mem::take(&mut conv.phrases);
+        q
     };
     let user = with_names_of_several_words(user, input, idx.analyzer, f.text);
     let mut terms = 0usize;
@@ -233,19 +295,17 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             "the query has {terms} terms after analysis; the limit is {MAX_QUERY_TERMS}"
         )));
     }
-    let highlight = HighlightSpec::of(user.as_ref(), f.text);
+    let highlight = HighlightSpec::with_offsets(user.as_ref(), f.text, &known_phrases);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user.box_clone())];
     let mut filter = |q: Box<dyn Query>| {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     };
-    // `en` also matches `en-gb`; a source matches by its whole name or its
-    // first words (`kcna` matches "KCNA (kcna.kp, English)").
     if let Some(l) = &filters.lang {
-        filter(keyword_prefix(f.lang, l, "(-.*)?")?);
+        filter(lang_query(f.lang, l)?);
     }
     if let Some(s) = &filters.source {
-        filter(keyword_prefix(f.source, s, "([ ,;:(/].*)?")?);
+        filter(source_query(f.source, s)?);
     }
     if let Some(d) = &filters.doc {
         filter(Box::new(TermQuery::new(
@@ -253,8 +313,20 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
             IndexRecordOption::Basic,
         )));
     }
+    let without_dates = (filters.since.is_some() || filters.until.is_some()).then(|| {
+        let q: Box<dyn Query> = Box::new(BooleanQuery::new(
+            clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+        ));
+        q
+    });
     if filters.since.is_some() || filters.until.is_some() {
-        filter(date_range(f.date, filters.since, filters.until));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(
+                date_range(f.date, filters.since, filters.until),
+                0.0,
+            )),
+        ));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
         user
@@ -265,7 +337,37 @@ pub fn build(idx: &KorsIndex, input: &str, filters: &Filters) -> Result<Parsed> 
         query,
         highlight,
         warning,
+        without_dates,
     })
+}
+
+// `lang:` and `--lang`, `source:` and `--source` mean the same: `en` also
+// matches `en-gb`; a source matches by its whole name or its first words
+// (`kcna` matches "KCNA (kcna.kp, English)"), in any case.
+const LANG_REST: &str = "(-.*)?";
+const SOURCE_REST: &str = "([ ,;:(/].*)?";
+
+fn lang_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
+    keyword_prefix(field, value, LANG_REST)
+}
+
+fn source_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
+    keyword_prefix(field, value, SOURCE_REST)
+}
+
+/// Whether an indexed language (lowercased) is matched by `--lang wanted`.
+pub fn lang_matches(indexed: &str, wanted: &str) -> bool {
+    let w = normalize_keyword(wanted.trim());
+    indexed == w || indexed.strip_prefix(&w).is_some_and(|r| r.starts_with('-'))
+}
+
+/// Whether an indexed source (lowercased) is matched by `--source wanted`.
+pub fn source_matches(indexed: &str, wanted: &str) -> bool {
+    let w = normalize_keyword(wanted.trim());
+    indexed == w
+        || indexed
+            .strip_prefix(&w)
+            .is_some_and(|r| r.starts_with([' ', ',', ';', ':', '(', '/']))
 }
 
 /// The passages dated `since..=until`. Both bounds are always set (an
@@ -354,16 +456,26 @@ impl Conv {
 /// BM25 sum is the same). Everything else (quoted phrases,
 /// keyword fields, ranges, sets, regexes) goes through `QueryParser`.
 struct Converter<'a> {
+    idx: &'a KorsIndex,
+    searcher: Option<Searcher>,
+    /// Why an expansion cannot be searched (reported as is, not as a
+    /// syntax error).
+    refusal: Option<String>,
+    /// Quoted phrases built here: (offset from the first term, term).
+    phrases: Vec<Vec<(usize, String)>>,
     parser: &'a QueryParser,
     kind: crate::analysis::AnalyzerKind,
     text: Field,
     title: Field,
+    lang: Field,
+    source: Field,
 }
 
 impl Converter<'_> {
     fn parse(&mut self, input: &str) -> Result<Box<dyn Query>, QueryParserError> {
         let ast = tantivy::query_grammar::parse_query(input)
             .map_err(|_| QueryParserError::SyntaxError(input.to_string()))?;
+        let ast = super::boolean::lucene_not(ast);
         if all_negative(&ast) {
             return Err(QueryParserError::AllButQueryForbidden);
         }
@@ -411,6 +523,45 @@ impl Converter<'_> {
                 }))
             }
             UserInputAst::Leaf(leaf) => match *leaf {
+                // `word*` (the grammar keeps the `*` in the word) and
+                // `"word"*`: a prefix.
+                UserInputLeaf::Literal(lit)
+                    if self.word_field(lit.field_name.as_deref()).is_some()
+                        && ((lit.prefix && !lit.phrase.contains(char::is_whitespace))
+                            || (lit.delimiter == Delimiter::None && lit.phrase.contains('*'))) =>
+                {
+                    let field = self.word_field(lit.field_name.as_deref()).expect("checked");
+                    let word = match lit.phrase.strip_suffix('*') {
+                        Some(w) if !w.contains('*') => w,
+                        None if lit.prefix => lit.phrase.as_str(),
+                        _ => {
+                            self.refusal = Some(format!(
+                                "`{}`: only a `*` at the end of a word is supported (a prefix)",
+                                lit.phrase
+                            ));
+                            return Err(QueryParserError::AllButQueryForbidden);
+                        }
+                    };
+                    self.expand(field, word, None)
+                }
+                // `word~N`, which [`super::expand::fuzzy_syntax`] wrote as
+                // `"word"~N`.
+                UserInputLeaf::Literal(lit)
+                    if self.word_field(lit.field_name.as_deref()).is_some()
+                        && lit.delimiter != Delimiter::None
+                        && super::expand::is_fuzzy(&lit.phrase, lit.slop).is_some() =>
+                {
+                    let field = self.word_field(lit.field_name.as_deref()).expect("checked");
+                    let edits = super::expand::is_fuzzy(&lit.phrase, lit.slop);
+                    self.expand(field, &lit.phrase, edits)
+                }
+                UserInputLeaf::Literal(lit)
+                    if lit.delimiter != Delimiter::None
+                        && !lit.prefix
+                        && self.word_field(lit.field_name.as_deref()).is_some() =>
+                {
+                    Ok(self.phrase(lit.field_name.as_deref(), &lit.phrase, lit.slop))
+                }
                 UserInputLeaf::Literal(lit)
                     if lit.delimiter == Delimiter::None
                         && !lit.prefix
@@ -418,12 +569,66 @@ impl Converter<'_> {
                 {
                     Ok(self.word(lit.field_name.as_deref(), &lit.phrase))
                 }
+                UserInputLeaf::Literal(lit)
+                    if !lit.prefix
+                        && matches!(lit.field_name.as_deref(), Some(name::LANG | name::SOURCE)) =>
+                {
+                    let q = if lit.field_name.as_deref() == Some(name::LANG) {
+                        lang_query(self.lang, &lit.phrase)
+                    } else {
+                        source_query(self.source, &lit.phrase)
+                    };
+                    q.map(|q| Some(Conv::One(q)))
+                        .map_err(|e| QueryParserError::UnsupportedQuery(format!("Regex: {e}")))
+                }
                 other => Ok(Some(Conv::One(
                     self.parser
                         .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(other)))?,
                 ))),
             },
         }
+    }
+
+    /// A prefix word (`fuzzy` `None`) or a fuzzy one: the OR of the terms
+    /// it stands for ([`super::expand`]).
+    fn expand(
+        &mut self,
+        field: Field,
+        word: &str,
+        fuzzy: Option<u8>,
+    ) -> Result<Option<Conv>, QueryParserError> {
+        if self.searcher.is_none() {
+            let reader = self.idx.reader().map_err(|e| {
+                self.refusal = Some(e.to_string());
+                QueryParserError::AllButQueryForbidden
+            })?;
+            self.searcher = Some(reader.searcher());
+        }
+        let searcher = self.searcher.as_ref().expect("opened");
+        let terms = match fuzzy {
+            None => super::expand::prefix(searcher, field, word),
+            Some(n) => super::expand::fuzzy(searcher, field, word, n)
+                .map(|v| v.into_iter().map(|(t, _)| t).collect()),
+        };
+        let terms = terms.map_err(|why| {
+            self.refusal = Some(why);
+            QueryParserError::AllButQueryForbidden
+        })?;
+        let clauses: Vec<Box<dyn Query>> = terms
+            .iter()
+            .map(|t| {
+                let term = Term::from_field_text(field, t);
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            })
+            .collect();
+        // One clause, so that `+Russ*` requires any of its terms; no term
+        // matches nothing.
+        Ok(Some(Conv::One(match clauses.len() {
+            1 => clauses.into_iter().next().expect("one"),
+            _ => Box::new(BooleanQuery::new(
+                clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+        })))
     }
 
     /// The analyzed field an unquoted word searches.
@@ -434,6 +639,49 @@ impl Converter<'_> {
             Some(name::TITLE) => Some(self.title),
             Some(_) => None,
         }
+    }
+
+    /// A quoted phrase: its analyzed terms at their positions, a compound's
+    /// parts left out (they are indexed beside it, at the positions the
+    /// phrase keeps), so that `"미제 침략자"` is 미제, 침략자 and its highlight
+    /// covers exactly 미제침략자 in 미제침략자들과.
+    fn phrase(&mut self, field: Option<&str>, text: &str, slop: u32) -> Option<Conv> {
+        let field = self.word_field(field)?;
+        let mut tokens: Vec<(String, usize, usize, usize)> = Vec::new();
+        crate::analysis::with_kept(self.kind, false, |analyzer| {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                tokens.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+        });
+        let inside = |&(_, s, e, _): &(String, usize, usize, usize)| {
+            tokens
+                .iter()
+                .any(|&(_, s2, e2, _)| s2 <= s && e <= e2 && (s2, e2) != (s, e))
+        };
+        let kept: Vec<(usize, String)> = tokens
+            .iter()
+            .filter(|t| !inside(t))
+            .map(|(t, _, _, p)| (*p, t.clone()))
+            .collect();
+        let first = kept.first()?.0;
+        let kept: Vec<(usize, String)> = kept.into_iter().map(|(p, t)| (p - first, t)).collect();
+        if kept.len() == 1 {
+            let term = Term::from_field_text(field, &kept[0].1);
+            return Some(Conv::One(Box::new(TermQuery::new(
+                term,
+                IndexRecordOption::WithFreqs,
+            ))));
+        }
+        self.phrases.push(kept.clone());
+        let terms = kept
+            .into_iter()
+            .map(|(p, t)| (p, Term::from_field_text(field, &t)))
+            .collect();
+        Some(Conv::One(Box::new(PhraseQuery::new_with_offset_and_slop(
+            terms, slop,
+        ))))
     }
 
     /// An unquoted word: the OR of its analyzed terms, a compound's parts

@@ -55,7 +55,7 @@ pub fn highlights_with(
         for (i, (pos, _, _)) in tokens.iter().enumerate() {
             at.entry(*pos).or_default().push(i);
         }
-        for phrase in &spec.phrases {
+        for (p, phrase) in spec.phrases.iter().enumerate() {
             for (pos, term, first) in &tokens {
                 if *term != phrase[0] {
                     continue;
@@ -63,7 +63,7 @@ pub fn highlights_with(
                 let mut span = first.clone();
                 let whole = phrase.iter().enumerate().skip(1).all(|(k, want)| {
                     let hit = at
-                        .get(&(pos + k))
+                        .get(&(pos + spec.offset(p, k)))
                         .and_then(|ix| ix.iter().map(|&i| &tokens[i]).find(|(_, t, _)| t == want));
                     if let Some((_, _, r)) = hit {
                         span.start = span.start.min(r.start);
@@ -295,6 +295,7 @@ mod tests {
         let spec = HighlightSpec {
             terms: vec!["gas".into()],
             phrases: vec![vec!["bolshoi".into(), "ballet".into()]],
+            offsets: vec![],
         };
         let text = "Ballet; the Bolshoi Ballet, gas, bolshoi theatre";
         let marks = highlights_with(&mut simple(), text, &spec);
@@ -327,6 +328,7 @@ mod tests {
         let spec = HighlightSpec {
             terms: vec!["tanker".into(), "samsung".into()],
             phrases: vec![],
+            offsets: vec![],
         };
         let filler = "Delegations met in Moscow on other matters entirely. ".repeat(40);
         let text = format!("{filler}Samsung suspended work on the tanker hulls. {filler}tanker");
@@ -352,6 +354,7 @@ mod tests {
         let spec = HighlightSpec {
             terms: vec!["delegations".into(), "москва".into()],
             phrases: vec![],
+            offsets: vec![],
         };
         let text = format!("{filler}МОСКВА");
         let marks = highlights_for_snippet(&mut simple(), &text, &spec, 240);

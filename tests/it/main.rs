@@ -8,6 +8,7 @@ mod loading;
 mod measure;
 mod orthography;
 mod reliability;
+mod search;
 
 use std::path::PathBuf;
 

@@ -55,6 +55,7 @@ fn request(query: String, filters: Filters) -> SearchRequest {
         offset: 0,
         group: false,
         explain: false,
+        ..SearchRequest::default()
     }
 }
 
@@ -232,6 +233,7 @@ fn search_as_the_binary_does(q: String, f: Flags) -> Result<(), TestCaseError> {
         offset: f.offset,
         group: f.group,
         explain: f.explain,
+        ..SearchRequest::default()
     };
     let results = match search::search(&open(), &req) {
         Ok(r) => r,
