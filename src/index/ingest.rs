@@ -31,9 +31,9 @@ use std::time::{Duration, Instant};
 use crate::error::{Context, Error, IoContext, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::doc_ids::{DocIds, SeenIds};
+use super::doc_ids::SeenIds;
 use super::document::to_tantivy;
 use super::report::Summary;
 use super::state::{self, State};
@@ -167,19 +167,33 @@ fn open_for_add(dir: &Path, kind: analysis::AnalyzerKind) -> Result<KorsIndex> {
     }
 }
 
-/// Content hash of every document in the index, by document id.
+/// Content hash of every document in the index, by document id. Read from
+/// fast fields, each segment's id dictionary streamed once in order: looking
+/// each passage's id up by ordinal decompressed a block per passage (most
+/// of an unchanged `add`).
 pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
     let reader = idx.reader()?;
     let searcher = reader.searcher();
-    let ids = DocIds::of(&searcher)?;
     let mut map = HashMap::new();
-    let mut buf = String::new();
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let hashes = seg.fast_fields().u64(super::schema::name::HASH)?;
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let Some(ids) = ff.str(super::schema::name::DOC)? else {
+            continue;
+        };
+        let hashes = ff.u64(super::schema::name::HASH)?;
+        let mut terms = Vec::with_capacity(ids.num_terms());
+        let mut stream = ids.dictionary().stream()?;
+        while stream.advance() {
+            terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for d in seg.doc_ids_alive() {
-            let Some(h) = hashes.first(d) else { continue };
-            if ids.get(DocAddress::new(ord as u32, d), &mut buf)? {
-                map.insert(buf.clone(), h);
+            let (Some(h), Some(ord)) = (hashes.first(d), ids.term_ords(d).next()) else {
+                continue;
+            };
+            if let Some(id) = terms.get(ord as usize) {
+                if !map.contains_key(id) {
+                    map.insert(id.clone(), h);
+                }
             }
         }
     }
@@ -402,6 +416,12 @@ fn process(
         Err(r) => return Ok(Outcome::Rejected(Box::new(r))),
     };
     let bytes = raw.bytes as u64;
+    // The hash covers the raw text and metadata: an unchanged document is
+    // known before it is cleaned and split (most of an unchanged add).
+    let hash = corpus::content_hash(&raw.meta, &raw.text);
+    if known.lock().expect("lock").get(&raw.id()) == Some(&hash) {
+        return Ok(Outcome::Unchanged { bytes });
+    }
     let doc = match corpus::prepare(raw) {
         Ok(d) => d,
         Err(r) => return Ok(Outcome::Rejected(Box::new(r))),
