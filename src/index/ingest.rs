@@ -211,10 +211,44 @@ pub(super) fn ingest(
     opts: &IngestOptions,
     commit_if_interrupted: bool,
 ) -> Result<Summary> {
+    let before = super::orphans::files_of(&idx.dir);
+    let input_bytes: u64 = load.files.iter().map(|f| f.len).sum();
+    let start = load.start;
+    let result = load_into(idx, &mut writer, load, known, opts).and_then(|summary| {
+        if summary.interrupted && !commit_if_interrupted {
+            // A rebuild that will be thrown away: nothing to commit.
+            return Ok((summary, false));
+        }
+        writer.commit().context("committing")?;
+        Ok((summary, true))
+    });
+    let failed = |e: Error| super::orphans::after_failure(&idx.dir, &before, input_bytes, e);
+    let (mut summary, committed) = match result {
+        Ok(r) => r,
+        // Still holding the lock: no other writer's files are taken for ours.
+        Err(e) => return Err(failed(e)),
+    };
+    if committed {
+        if let Err(e) = writer.wait_merging_threads() {
+            return Err(failed(Error::failed("waiting for merges", e)));
+        }
+        super::meta::share_modes(&idx.dir)?;
+    }
+    summary.rejected = summary.rejections.len() as u64;
+    summary.set_seconds(start.elapsed().as_secs_f64());
+    Ok(summary)
+}
+
+/// The load itself, up to its last commit.
+fn load_into(
+    idx: &KorsIndex,
+    writer: &mut IndexWriter<TantivyDocument>,
+    load: Load,
+    known: HashMap<String, u64>,
+    opts: &IngestOptions,
+) -> Result<Summary> {
     let Load {
-        files,
-        rejections,
-        start,
+        files, rejections, ..
     } = load;
     let mut summary = Summary {
         tokenize: Some(opts.tokenize),
@@ -287,12 +321,12 @@ pub(super) fn ingest(
             }
             let outcomes: Vec<Result<Outcome>> = batch
                 .par_drain(..)
-                .map(|item| process(idx, &writer, &known, opts.tokenize, item))
+                .map(|item| process(idx, writer, &known, opts.tokenize, item))
                 .collect();
             for o in outcomes {
                 let o = match o {
                     Ok(o) => o,
-                    Err(e) => return Err(writer_failure(&mut writer, e)),
+                    Err(e) => return Err(writer_failure(writer, e)),
                 };
                 match o {
                     Outcome::Indexed {
@@ -352,20 +386,6 @@ pub(super) fn ingest(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if summary.interrupted && !commit_if_interrupted {
-        // A rebuild that will be thrown away: stop now, nothing to commit.
-        drop(writer);
-        summary.rejected = summary.rejections.len() as u64;
-        summary.set_seconds(start.elapsed().as_secs_f64());
-        return Ok(summary);
-    }
-    writer.commit().context("committing")?;
-    writer
-        .wait_merging_threads()
-        .context("waiting for merges")?;
-    super::meta::share_modes(&idx.dir)?;
-    summary.rejected = summary.rejections.len() as u64;
-    summary.set_seconds(start.elapsed().as_secs_f64());
     Ok(summary)
 }
 
