@@ -243,6 +243,7 @@ fn index_dir(dir: &std::path::Path) -> Result<()> {
 fn on_sigint(flag: Arc<AtomicBool>, rebuild: bool) -> Result<()> {
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
+            rebuild::abandon();
             std::process::exit(Exit::Interrupted.code());
         }
         if rebuild {

@@ -31,9 +31,9 @@ use std::time::{Duration, Instant};
 use crate::error::{Context, Error, IoContext, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::doc_ids::{DocIds, SeenIds};
+use super::doc_ids::SeenIds;
 use super::document::to_tantivy;
 use super::report::Summary;
 use super::state::{self, State};
@@ -175,19 +175,33 @@ fn open_for_add(dir: &Path, kind: analysis::AnalyzerKind) -> Result<KorsIndex> {
     }
 }
 
-/// Content hash of every document in the index, by document id.
+/// Content hash of every document in the index, by document id. Read from
+/// fast fields, each segment's id dictionary streamed once in order: looking
+/// each passage's id up by ordinal decompressed a block per passage (most
+/// of an unchanged `add`).
 pub fn indexed_hashes(idx: &KorsIndex) -> Result<HashMap<String, u64>> {
     let reader = idx.reader()?;
     let searcher = reader.searcher();
-    let ids = DocIds::of(&searcher)?;
     let mut map = HashMap::new();
-    let mut buf = String::new();
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let hashes = seg.fast_fields().u64(super::schema::name::HASH)?;
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let Some(ids) = ff.str(super::schema::name::DOC)? else {
+            continue;
+        };
+        let hashes = ff.u64(super::schema::name::HASH)?;
+        let mut terms = Vec::with_capacity(ids.num_terms());
+        let mut stream = ids.dictionary().stream()?;
+        while stream.advance() {
+            terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for d in seg.doc_ids_alive() {
-            let Some(h) = hashes.first(d) else { continue };
-            if ids.get(DocAddress::new(ord as u32, d), &mut buf)? {
-                map.insert(buf.clone(), h);
+            let (Some(h), Some(ord)) = (hashes.first(d), ids.term_ords(d).next()) else {
+                continue;
+            };
+            if let Some(id) = terms.get(ord as usize) {
+                if !map.contains_key(id) {
+                    map.insert(id.clone(), h);
+                }
             }
         }
     }
@@ -205,11 +219,47 @@ pub(super) fn ingest(
     opts: &IngestOptions,
     commit_if_interrupted: bool,
 ) -> Result<Summary> {
+    let before = super::orphans::files_of(&idx.dir);
+    let input_bytes: u64 = load.files.iter().map(|f| f.len).sum();
+    let start = load.start;
+    let result = load_into(idx, &mut writer, load, known, opts).and_then(|summary| {
+        if summary.interrupted && !commit_if_interrupted {
+            // A rebuild that will be thrown away: nothing to commit.
+            return Ok((summary, false));
+        }
+        writer.commit().context("committing")?;
+        Ok((summary, true))
+    });
+    let failed = |e: Error| super::orphans::after_failure(&idx.dir, &before, input_bytes, e);
+    let (mut summary, committed) = match result {
+        Ok(r) => r,
+        // Still holding the lock: no other writer's files are taken for ours.
+        Err(e) => return Err(failed(e)),
+    };
+    if committed {
+        if let Err(e) = writer.wait_merging_threads() {
+            return Err(failed(Error::failed("waiting for merges", e)));
+        }
+        super::meta::share_modes(&idx.dir)?;
+    }
+    summary.rejected = summary.rejections.len() as u64;
+    summary.set_seconds(start.elapsed().as_secs_f64());
+    Ok(summary)
+}
+
+/// The load itself, up to its last commit.
+fn load_into(
+    idx: &KorsIndex,
+    writer: &mut IndexWriter<TantivyDocument>,
+    load: Load,
+    known: HashMap<String, u64>,
+    opts: &IngestOptions,
+) -> Result<Summary> {
     let Load {
         files,
         rejections,
         excluded,
-        start,
+        ..
     } = load;
     let mut summary = Summary {
         tokenize: Some(opts.tokenize),
@@ -283,12 +333,12 @@ pub(super) fn ingest(
             }
             let outcomes: Vec<Result<Outcome>> = batch
                 .par_drain(..)
-                .map(|item| process(idx, &writer, &known, opts.tokenize, item))
+                .map(|item| process(idx, writer, &known, opts.tokenize, item))
                 .collect();
             for o in outcomes {
                 let o = match o {
                     Ok(o) => o,
-                    Err(e) => return Err(writer_failure(&mut writer, e)),
+                    Err(e) => return Err(writer_failure(writer, e)),
                 };
                 match o {
                     Outcome::Indexed {
@@ -348,20 +398,6 @@ pub(super) fn ingest(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if summary.interrupted && !commit_if_interrupted {
-        // A rebuild that will be thrown away: stop now, nothing to commit.
-        drop(writer);
-        summary.rejected = summary.rejections.len() as u64;
-        summary.set_seconds(start.elapsed().as_secs_f64());
-        return Ok(summary);
-    }
-    writer.commit().context("committing")?;
-    writer
-        .wait_merging_threads()
-        .context("waiting for merges")?;
-    super::meta::share_modes(&idx.dir)?;
-    summary.rejected = summary.rejections.len() as u64;
-    summary.set_seconds(start.elapsed().as_secs_f64());
     Ok(summary)
 }
 
@@ -412,6 +448,12 @@ fn process(
         Err(r) => return Ok(Outcome::Rejected(Box::new(r))),
     };
     let bytes = raw.bytes as u64;
+    // The hash covers the raw text and metadata: an unchanged document is
+    // known before it is cleaned and split (most of an unchanged add).
+    let hash = corpus::content_hash(&raw.meta, &raw.text);
+    if known.lock().expect("lock").get(&raw.id()) == Some(&hash) {
+        return Ok(Outcome::Unchanged { bytes });
+    }
     let doc = match corpus::prepare(raw) {
         Ok(d) => d,
         Err(r) => return Ok(Outcome::Rejected(Box::new(r))),

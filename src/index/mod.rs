@@ -13,6 +13,7 @@ pub mod dry_run;
 pub mod ingest;
 pub mod lock;
 pub mod meta;
+pub mod orphans;
 pub mod read_all;
 pub mod read_only;
 pub mod rebuild;

@@ -54,6 +54,7 @@ fn build_and_swap(
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).at("removing", &tmp)?;
     }
+    *BUILDING.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
     let result = (|| {
         let idx = KorsIndex::create_with(&tmp, opts.analyzer)?;
         let budget = opts.memory_mb.max(16) * 1024 * 1024;
@@ -95,11 +96,26 @@ fn build_and_swap(
         // synced before the swap makes it the index.
         super::meta::write(&tmp, opts.analyzer)?;
         super::meta::share_modes(&tmp)?;
+        // From here the directory is the index-to-be: not to be abandoned.
+        BUILDING.lock().unwrap_or_else(|e| e.into_inner()).take();
         swap::swap_in(&tmp, dir)?;
     }
     summary.index = dir.to_path_buf();
     summary.rebuilt = true;
     Ok(summary)
+}
+
+/// The directory a rebuild of this process is building in, for [`abandon`].
+static BUILDING: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+/// Removes the directory a rebuild of this process is building in, if any:
+/// for a second Ctrl-C, which exits at once and should leave nothing beside
+/// the index (the old index is untouched until the swap).
+pub fn abandon() {
+    let building = BUILDING.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(tmp) = building {
+        let _ = std::fs::remove_dir_all(tmp);
+    }
 }
 
 /// Merges a freshly built index into one segment before it is swapped in:

@@ -426,3 +426,39 @@ fn a_load_killed_every_few_seconds_makes_progress() {
         last = docs;
     }
 }
+
+/// A second Ctrl-C during a rebuild quits at once and leaves nothing
+/// beside the index (the directory it was building in is removed); the old
+/// index stays as it was.
+#[test]
+fn a_second_sigint_during_a_rebuild_quits_leaving_nothing_behind() {
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
+        .arg(b.data.join("part-00.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let old = Listing::of(&index).passages;
+    let mut child = kors(tmp.path(), &index, &["index", "--no-progress"])
+        .arg(&b.data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let building = tmp.path().join(format!(".idx.new-{}", child.id()));
+    wait_for(
+        &building.join(kors::index::lock::PID_FILE),
+        &mut child,
+        Duration::from_secs(60),
+    );
+    signal(&child, libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(50));
+    signal(&child, libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(Listing::of(&index).passages, old);
+    assert_eq!(rebuild_leftovers(&index), Vec::<String>::new());
+}

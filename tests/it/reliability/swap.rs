@@ -254,3 +254,52 @@ fn a_rebuild_syncs_kors_json_before_the_swap_and_the_parent_after() {
         "the parent directory is not fsynced after the exchange:\n{t}"
     );
 }
+
+/// Searches in a loop while the index is rebuilt several times: every one
+/// answers (exit 0), none says "damaged" (13 of 15,168 did).
+#[test]
+fn searches_during_repeated_rebuilds_all_answer() {
+    let b = batch();
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("idx");
+    old_index(tmp.path(), &index);
+    let text = std::fs::read_to_string(b.data.join("part-01.jsonl")).unwrap();
+    let lines: Vec<&str> = text.lines().take(40).collect();
+    let small = tmp.path().join("small.jsonl");
+    std::fs::write(&small, lines.join("\n") + "\n").unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let searcher = {
+        let (done, cwd, index) = (done.clone(), tmp.path().to_path_buf(), index.clone());
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let out = kors(&cwd, &index, &["search", "-n", "3", "Korea"])
+                    .output()
+                    .unwrap();
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "search {runs} during the rebuilds: {}",
+                    stderr_of(&out)
+                );
+                runs += 1;
+            }
+            runs
+        })
+    };
+    for _ in 0..4 {
+        let out = kors(tmp.path(), &index, &["index", "--no-progress"])
+            .arg(&small)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let runs = searcher.join().expect("a search failed");
+    eprintln!("searches during 4 rebuilds: {runs}, all answered");
+    assert!(runs > 4);
+}
