@@ -62,29 +62,56 @@ pub fn compute(scan: &Scan, kinds: &[FacetKind]) -> Vec<Facet> {
 }
 
 fn one(scan: &Scan, kind: FacetKind) -> Facet {
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    // Counted by a cheap key (the value's text shared, a year or month as a
+    // number), named at the end.
+    let mut by_name: rustc_hash::FxHashMap<&str, u64> = Default::default();
+    let mut by_time: BTreeMap<i64, u64> = BTreeMap::new();
     let mut missing = 0;
     for info in scan.docs.values() {
-        let keys: Vec<String> = match kind {
-            FacetKind::Source => info.source.iter().cloned().collect(),
-            FacetKind::Lang => info.langs.clone(),
-            FacetKind::Year | FacetKind::Month => info
-                .date
-                .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-                .map(|d| match kind {
-                    FacetKind::Year => format!("{:04}", d.year()),
-                    _ => format!("{:04}-{:02}", d.year(), u8::from(d.month())),
-                })
-                .into_iter()
-                .collect(),
-        };
-        if keys.is_empty() {
-            missing += 1;
-        }
-        for k in keys {
-            *counts.entry(k).or_default() += 1;
+        match kind {
+            FacetKind::Source => match &info.source {
+                Some(s) => *by_name.entry(s).or_default() += 1,
+                None => missing += 1,
+            },
+            FacetKind::Lang => {
+                if info.langs.is_empty() {
+                    missing += 1;
+                }
+                for l in &info.langs {
+                    *by_name.entry(l).or_default() += 1;
+                }
+            }
+            FacetKind::Year | FacetKind::Month => {
+                match info
+                    .date
+                    .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+                {
+                    Some(d) => {
+                        let y = i64::from(d.year());
+                        let key = if kind == FacetKind::Year {
+                            y
+                        } else {
+                            y * 100 + i64::from(u8::from(d.month()))
+                        };
+                        *by_time.entry(key).or_default() += 1;
+                    }
+                    None => missing += 1,
+                }
+            }
         }
     }
+    let counts: BTreeMap<String, u64> = by_name
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .chain(by_time.into_iter().map(|(k, n)| {
+            let key = if kind == FacetKind::Year {
+                format!("{k:04}")
+            } else {
+                format!("{:04}-{:02}", k / 100, k % 100)
+            };
+            (key, n)
+        }))
+        .collect();
     let mut buckets: Vec<Bucket> = counts
         .into_iter()
         .map(|(key, count)| Bucket { key, count })
