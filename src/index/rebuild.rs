@@ -85,7 +85,7 @@ fn build_and_swap(
         None
     };
     if summary.kept_old_index.is_some() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        remove_building(&tmp);
         if summary.interrupted {
             // Nothing of it was kept: the summary must not say "1536 added".
             (summary.added, summary.replaced, summary.passages) = (0, 0, 0);
@@ -114,7 +114,20 @@ static BUILDING: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None)
 pub fn abandon() {
     let building = BUILDING.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(tmp) = building {
-        let _ = std::fs::remove_dir_all(tmp);
+        remove_building(&tmp);
+    }
+}
+
+/// Removes an abandoned build's directory. The writer's threads may still be
+/// adding files while it goes (`remove_dir_all` then fails with "directory
+/// not empty"), so it is tried again until the directory is gone; once it
+/// is, nothing can write there.
+fn remove_building(tmp: &Path) {
+    for _ in 0..50 {
+        if std::fs::remove_dir_all(tmp).is_ok() || !tmp.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 

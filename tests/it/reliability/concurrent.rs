@@ -176,14 +176,9 @@ fn overlapping_adds_of_the_same_documents_never_duplicate() {
         eprintln!("overlapping adds: skipped, strace is not installed");
         return;
     }
-    let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    super::add_first_part(tmp.path(), &index);
     let base = Listing::of(&index).passages.len();
     let new = new_docs(tmp.path(), 100);
     let trace = tmp.path().join("trace");

@@ -149,11 +149,7 @@ fn sigkill_during_a_rebuild_leaves_the_old_or_the_new_index() {
     let mut rng = Rng::from_env("rebuild kill trials");
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    super::add_first_part(tmp.path(), &index);
     let old = Listing::of(&index).passages;
     let pristine = tmp.path().join("pristine");
     copy_dir(&index, &pristine);
@@ -362,11 +358,7 @@ fn sigint_during_a_rebuild_keeps_the_old_index() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    super::add_first_part(tmp.path(), &index);
     let old = Listing::of(&index).passages;
     let mut child = kors(tmp.path(), &index, &["index", "--no-progress", "--json"])
         .arg(&b.data)
@@ -435,11 +427,7 @@ fn a_second_sigint_during_a_rebuild_quits_leaving_nothing_behind() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    super::add_first_part(tmp.path(), &index);
     let old = Listing::of(&index).passages;
     let mut child = kors(tmp.path(), &index, &["index", "--no-progress"])
         .arg(&b.data)

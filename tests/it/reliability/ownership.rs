@@ -67,11 +67,7 @@ fn an_index_that_lost_meta_json_is_damaged_not_empty() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    super::add_first_part(tmp.path(), &index);
     std::fs::remove_file(index.join("meta.json")).unwrap();
     let files = |dir: &Path| {
         let mut v: Vec<_> = std::fs::read_dir(dir)

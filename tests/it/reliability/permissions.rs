@@ -9,7 +9,7 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-use super::{batch, kors, stderr_of};
+use super::stderr_of;
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -38,15 +38,10 @@ fn as_nobody(bin: &Path, cwd: &Path, index: &Path, args: &[&str]) -> Option<std:
 /// statistics of it; their `add` fails naming the permission, not damage.
 #[test]
 fn another_user_can_read_an_index_and_a_refused_write_is_named() {
-    let b = batch();
     let tmp = TempDir::new().unwrap();
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    super::add_first_part(tmp.path(), &index);
     let ours = mode(&index.join("kors.json"));
     for f in ["meta.json", ".managed.json"] {
         assert_eq!(

@@ -82,11 +82,7 @@ fn a_read_only_index_directory_is_reported() {
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
-    let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-        .arg(b.data.join("part-00.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    super::add_first_part(tmp.path(), &index);
     let before = Listing::of(&index);
     std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o555)).unwrap();
     let out = kors(tmp.path(), &index, &["add", "--no-progress"])
