@@ -147,13 +147,8 @@ pub fn discover_all(paths: &[PathBuf], rules: &SkipRules) -> Discovery {
             .into_iter()
             // The root itself may be hidden (`./.corpus`): the user named it.
             .filter_entry(|e| {
-                let is_dir = e.file_type().is_dir();
-                (e.depth() == 0 || !is_hidden(e.file_name()))
-                    && (if e.depth() == 0 {
-                        walk.keep_root(e.path())
-                    } else {
-                        walk.keep(e.path(), is_dir)
-                    })
+                e.depth() == 0
+                    || (!is_hidden(e.file_name()) && walk.keep(e.path(), e.file_type().is_dir()))
             });
         for entry in walker {
             let entry = match entry {

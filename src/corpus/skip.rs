@@ -101,6 +101,8 @@ pub(crate) struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
+    /// The rules for walking `root`, whose own `.korsignore` is read at once
+    /// (the root is always entered: the user named it).
     pub(crate) fn new(root: &Path, rules: &'a SkipRules) -> Self {
         let excludes = rules
             .excludes
@@ -111,21 +113,17 @@ impl<'a> Walk<'a> {
                 Some((glob.clone(), b.build().ok()?))
             })
             .collect();
-        Walk {
+        let walk = Walk {
             rules,
             excludes,
             ignores: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             skipped: RefCell::new(Vec::new()),
+        };
+        if !rules.no_ignore {
+            walk.read_ignore_file(root);
         }
-    }
-
-    /// The root is always entered (the user named it); its `.korsignore` applies.
-    pub(crate) fn keep_root(&self, root: &Path) -> bool {
-        if !self.rules.no_ignore && root.is_dir() {
-            self.read_ignore_file(root);
-        }
-        true
+        walk
     }
 
     /// Whether the walk enters or reads `path` (`is_dir` when it is a

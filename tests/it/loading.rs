@@ -25,15 +25,12 @@ fn copy_dir_heads(from: &Path, to: &Path) {
 
 /// `kors --index idx index --json --no-progress ARGS…` in `tmp`: the summary.
 fn index_json(tmp: &TempDir, args: &[&str]) -> Value {
-    let out = kors(tmp)
-        .args(["--index", "idx", "index", "--json", "--no-progress"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::succeeded(
+        kors(tmp)
+            .args(["--index", "idx", "index", "--json", "--no-progress"])
+            .args(args)
+            .output()
+            .unwrap(),
     );
     serde_json::from_slice(&out.stdout).expect("one JSON summary")
 }

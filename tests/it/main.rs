@@ -26,6 +26,16 @@ pub fn kors(tmp: &TempDir) -> Command {
     c
 }
 
+/// `out`, after checking that its command succeeded (naming its stderr if not).
+pub fn succeeded(out: std::process::Output) -> std::process::Output {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// `../shared/<rel>` beside the repository (CI lays it there too); fails
 /// with a message naming the path when it is missing.
 pub fn shared(rel: &str) -> PathBuf {

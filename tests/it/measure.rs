@@ -241,16 +241,13 @@ fn eval_and_bench_run_end_to_end() {
         "q1 0 d2 1\nq2 0 d1 1\nq3 0 d3 1\n",
     )
     .unwrap();
-    let out = kors(&tmp)
-        .args(["eval", "--queries", "q.tsv", "--qrels", "qrels", "--json"])
-        .arg(&morph)
-        .arg(&bigram)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::succeeded(
+        kors(&tmp)
+            .args(["eval", "--queries", "q.tsv", "--qrels", "qrels", "--json"])
+            .arg(&morph)
+            .arg(&bigram)
+            .output()
+            .unwrap(),
     );
     let v = json(&out.stdout);
     let runs = v["runs"].as_array().unwrap();
@@ -340,16 +337,13 @@ fn eval_and_bench_run_end_to_end() {
 
 /// `kors --index INDEX ARGS…` succeeds and prints one JSON object.
 fn run_json(tmp: &TempDir, index: &Path, args: &[&str]) -> Value {
-    let out = kors(tmp)
-        .arg("--index")
-        .arg(index)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::succeeded(
+        kors(tmp)
+            .arg("--index")
+            .arg(index)
+            .args(args)
+            .output()
+            .unwrap(),
     );
     json(&out.stdout)
 }

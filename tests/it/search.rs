@@ -254,15 +254,12 @@ fn analyze_analyses_as_the_index_or_the_analyzer_named() {
         .assert()
         .success();
     let terms = |args: &[&str]| -> Vec<String> {
-        let out = crate::kors(&tmp)
-            .args(["--index", args[0], "analyze", "--json", "러시아와의"])
-            .args(&args[1..])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = crate::succeeded(
+            crate::kors(&tmp)
+                .args(["--index", args[0], "analyze", "--json", "러시아와의"])
+                .args(&args[1..])
+                .output()
+                .unwrap(),
         );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v.as_array()

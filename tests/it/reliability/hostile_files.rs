@@ -368,14 +368,11 @@ fn repeated_ids_keep_the_last_version_whole() {
     // (on 2 cores): 8 runs catch it three times in four.
     for run in 0..8 {
         let index = tmp.path().join(format!("idx-{run}"));
-        let out = kors(tmp.path(), &index, &["add", "--no-progress"])
-            .arg(&feed)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        crate::succeeded(
+            kors(tmp.path(), &index, &["add", "--no-progress"])
+                .arg(&feed)
+                .output()
+                .unwrap(),
         );
         let listing = Listing::of(&index);
         assert!(
@@ -545,15 +542,12 @@ fn ids_over_the_limit_are_refused_and_ids_at_the_limit_stay_single() {
         assert!(listing.duplicates.is_empty(), "run {run}");
         assert_eq!(listing.passages.keys().collect::<Vec<_>>(), [&at_limit]);
     }
-    let out = kors(tmp.path(), &index, &["search", "--json", "--doc"])
-        .arg(&at_limit)
-        .arg("")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::succeeded(
+        kors(tmp.path(), &index, &["search", "--json", "--doc"])
+            .arg(&at_limit)
+            .arg("")
+            .output()
+            .unwrap(),
     );
     let hits = String::from_utf8_lossy(&out.stdout).lines().count();
     assert_eq!(hits, Listing::of(&index).passages[&at_limit].len());
