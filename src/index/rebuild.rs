@@ -75,6 +75,11 @@ fn build_and_swap(
             return Err(e);
         }
     };
+    // Ctrl-C after the last document was read but before the swap still
+    // abandons the rebuild, as the handler has just told the user.
+    if had_index && opts.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+        summary.interrupted = true;
+    }
     summary.kept_old_index = if !had_index {
         None
     } else if summary.interrupted {
