@@ -91,7 +91,7 @@ fn search_bench(c: &mut Criterion) {
         group.bench_function(format!("{name}/no_snippets"), |b| {
             b.iter(|| {
                 let parsed = query::build(&idx, &req.query, &req.filters).unwrap();
-                ks::rank(&searcher, &parsed, req).unwrap().len()
+                ks::rank(&searcher, &parsed, req).unwrap().hits.len()
             })
         });
         group.bench_function(format!("{name}/snippets"), |b| {

@@ -239,6 +239,11 @@ pub struct SearchArgs {
     /// Only the best passage of each document
     #[arg(long)]
     pub group: bool,
+    /// Show every copy of a story: by default a passage found in several
+    /// copies of one text (or near-copies: a re-issue with a changed date
+    /// or headline) is shown once, naming the other documents
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Show how each score was computed
     #[arg(long)]
     pub explain: bool,

@@ -321,6 +321,7 @@ fn search(a: cli::SearchArgs) -> Result<Task> {
             facets: a.facet.into_iter().map(Into::into).collect(),
             count: a.count,
             marks: [a.pre_tag, a.post_tag],
+            collapse: !a.no_collapse,
         },
         format,
         corpus: a.corpus,

@@ -29,6 +29,7 @@ pub mod frontmatter;
 pub mod lang;
 pub mod passage;
 pub mod read;
+pub mod sketch;
 pub mod skip;
 
 use std::fmt;
@@ -109,6 +110,8 @@ pub struct Document {
     /// Stable FNV-1a 64 hash of [`PIPELINE_VERSION`], the metadata and the raw
     /// text; the same on every run and platform.
     pub content_hash: u64,
+    /// The cleaned text's hash and 4-gram sketch, for finding copies.
+    pub sketch: sketch::Sketch,
     pub rel_path: String,
 }
 
@@ -263,6 +266,7 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
             range,
         })
         .collect();
+    let sketch = sketch::Sketch::of(&text);
     Ok(Document {
         id,
         meta,
@@ -271,6 +275,7 @@ pub fn prepare(raw: RawDocument) -> Result<Document, Rejection> {
         passages,
         dropped,
         content_hash,
+        sketch,
         rel_path: raw.rel_path,
     })
 }

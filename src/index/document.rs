@@ -50,7 +50,8 @@ impl OptStr for Option<String> {
     }
 }
 
-/// The tantivy documents (one per non-empty passage) for a corpus document.
+/// The tantivy documents (one per non-empty passage) for a corpus document;
+/// the loader adds each one's `story`.
 pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<TantivyDocument> {
     let f = &idx.fields;
     let title = doc.meta.title.opt_str();
@@ -77,6 +78,8 @@ pub fn to_tantivy(idx: &KorsIndex, doc: &Document, tokenize: Tokenize) -> Vec<Ta
                 t.add_pre_tokenized_text(f.title, tok.clone());
                 t.add_pre_tokenized_text(f.text, tok.clone());
             }
+            // And the sketch, once per document (`index::copies`).
+            t.add_bytes(f.sketch, &doc.sketch.to_bytes());
             title_indexed = true;
         }
         match tokenize {

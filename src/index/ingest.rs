@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use super::copies::Copies;
 use super::doc_ids::SeenIds;
 use super::document::to_tantivy;
 use super::report::Summary;
@@ -102,9 +103,13 @@ impl Default for IngestOptions {
 const FIRST_COMMIT: Duration = Duration::from_secs(1);
 
 enum Outcome {
+    /// Prepared in parallel; written (in input order, for the stories)
+    /// by the loading thread.
     Indexed {
+        id: String,
         replaced: bool,
-        passages: u64,
+        docs: Vec<TantivyDocument>,
+        sketch: Box<corpus::sketch::Sketch>,
         bytes: u64,
     },
     Unchanged {
@@ -268,6 +273,7 @@ fn load_into(
     summary.rejections = rejections;
     summary.excluded = excluded;
     let known = Mutex::new(known);
+    let mut stories: Option<Copies> = None;
     let total_bytes: u64 = files.iter().map(|f| f.len).sum();
     let bar = progress_bar(opts.progress, total_bytes);
     let mut docs_seen = 0u64;
@@ -333,7 +339,7 @@ fn load_into(
             }
             let outcomes: Vec<Result<Outcome>> = batch
                 .par_drain(..)
-                .map(|item| process(idx, writer, &known, opts.tokenize, item))
+                .map(|item| process(idx, &known, opts.tokenize, item))
                 .collect();
             for o in outcomes {
                 let o = match o {
@@ -342,10 +348,23 @@ fn load_into(
                 };
                 match o {
                     Outcome::Indexed {
+                        id,
                         replaced,
-                        passages,
+                        docs,
+                        sketch,
                         bytes,
                     } => {
+                        let passages = docs.len() as u64;
+                        // Read when the first document is written: an add
+                        // of unchanged documents needs no sketches.
+                        if stories.is_none() {
+                            stories = Some(Copies::of_index(idx)?);
+                        }
+                        let copies = stories.as_mut().expect("just read");
+                        match write(idx, writer, copies, &id, replaced, docs, &sketch) {
+                            Ok(kind) => summary.copies.count(kind),
+                            Err(e) => return Err(writer_failure(writer, e)),
+                        }
                         if replaced {
                             summary.replaced += 1;
                         } else {
@@ -438,7 +457,6 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> Option<indicatif::ProgressBar
 
 fn process(
     idx: &KorsIndex,
-    writer: &IndexWriter<TantivyDocument>,
     known: &Mutex<HashMap<String, u64>>,
     tokenize: Tokenize,
     item: Result<corpus::RawDocument, Rejection>,
@@ -466,16 +484,33 @@ fn process(
         return Ok(Outcome::Unchanged { bytes });
     }
     let docs = to_tantivy(idx, &doc, tokenize);
-    let passages = docs.len() as u64;
-    if previous.is_some() {
-        writer.delete_term(Term::from_field_text(idx.fields.doc, &doc.id));
-    }
-    for d in docs {
-        writer.add_document(d).context("adding a passage")?;
-    }
     Ok(Outcome::Indexed {
         replaced: previous.is_some(),
-        passages,
+        docs,
+        sketch: Box::new(doc.sketch),
+        id: doc.id,
         bytes,
     })
+}
+
+/// Writes a prepared document under its story: its old version's passages
+/// deleted first when it replaces one.
+fn write(
+    idx: &KorsIndex,
+    writer: &IndexWriter<TantivyDocument>,
+    copies: &mut Copies,
+    id: &str,
+    replaced: bool,
+    docs: Vec<TantivyDocument>,
+    sketch: &corpus::sketch::Sketch,
+) -> Result<super::copies::Kind> {
+    let (story, kind) = copies.assign(id, sketch);
+    if replaced {
+        writer.delete_term(Term::from_field_text(idx.fields.doc, id));
+    }
+    for mut d in docs {
+        d.add_u64(idx.fields.story, story);
+        writer.add_document(d).context("adding a passage")?;
+    }
+    Ok(kind)
 }

@@ -7,6 +7,7 @@
 //! index and swaps ([`rebuild`]); every load reports a [`report::Summary`].
 
 pub mod check;
+pub mod copies;
 pub mod doc_ids;
 pub mod document;
 pub mod dry_run;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
 
+use super::copies::CopyCounts;
 use super::doc_ids::IdCollision;
 use super::ingest::Tokenize;
 use super::rejected::{self, Detail};
@@ -64,6 +65,9 @@ pub struct Summary {
     /// A `--dry-run`: nothing was written.
     #[serde(skip)]
     pub dry_run: bool,
+    /// Documents written that copy an earlier one (all are kept; a search
+    /// shows a story once).
+    pub copies: CopyCounts,
 }
 
 /// Why a rebuild left the old index in place.
@@ -81,6 +85,17 @@ impl fmt::Display for KeptOld {
             KeptOld::Interrupted => "rebuild interrupted",
             KeptOld::NothingIndexed => "no document could be indexed",
         })
+    }
+}
+
+/// "; 801 copies of earlier documents (3 near)", or nothing.
+fn copies_clause(c: &CopyCounts) -> String {
+    match (c.exact + c.near, c.near) {
+        (0, _) => String::new(),
+        (1, 0) => "; 1 exact copy of an earlier document".into(),
+        (1, _) => "; 1 near-copy of an earlier document".into(),
+        (n, 0) => format!("; {n} copies of earlier documents"),
+        (n, near) => format!("; {n} copies of earlier documents ({near} near)"),
     }
 }
 
@@ -103,7 +118,7 @@ impl Report for Summary {
         }
         writeln!(
             w,
-            "{}: {} added, {} replaced, {} unchanged, {} rejected; {} passages, {} in {:.2} s ({:.2} MB/s){}",
+            "{}: {} added, {} replaced, {} unchanged, {} rejected; {} passages, {} in {:.2} s ({:.2} MB/s){}{}",
             self.index.display(),
             self.added,
             self.replaced,
@@ -113,6 +128,7 @@ impl Report for Summary {
             human_bytes(self.bytes),
             self.seconds,
             self.mb_per_s,
+            copies_clause(&self.copies),
             if self.interrupted { " — interrupted" } else { "" }
         )
     }

@@ -6,7 +6,7 @@
 
 use crate::error::{Context, Result};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
@@ -17,7 +17,8 @@ use crate::analysis;
 // v2: text and title are indexed only, their text is stored in plain
 // fields (a stored pre-tokenized value keeps its tokens too), and the title
 // is indexed on a document's first passage only.
-pub const SCHEMA_VERSION: u32 = 2;
+// v3: `story` (copies share it) and `sketch` (see `index::copies`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Tokenizer for keyword fields (lang, source, author, tag): the whole value,
 /// lowercased, so that `source:hankyoreh` and `--source Hankyoreh` both match.
@@ -59,6 +60,12 @@ pub mod name {
     pub const START: &str = "start";
     /// Byte offset where the passage ends in the cleaned document text.
     pub const END: &str = "end";
+    /// The document's story: the text hash of the first document of its
+    /// copies (indexed, fast, on every passage; see `index::copies`).
+    pub const STORY: &str = "story";
+    /// The document's text hash and sketch (`corpus::sketch`), as bytes,
+    /// fast, on its first passage only.
+    pub const SKETCH: &str = "sketch";
 }
 
 /// The schema's fields, resolved once.
@@ -96,6 +103,10 @@ pub struct Fields {
     pub start: Field,
     /// See [`name::END`].
     pub end: Field,
+    /// See [`name::STORY`].
+    pub story: Field,
+    /// See [`name::SKETCH`].
+    pub sketch: Field,
 }
 
 /// Builds kors's schema with `kind` analyzing `text` and `title`.
@@ -138,6 +149,11 @@ pub fn build(kind: analysis::AnalyzerKind) -> Schema {
     b.add_u64_field(name::HASH, u64_stored.clone().set_fast());
     b.add_u64_field(name::START, u64_stored.clone());
     b.add_u64_field(name::END, u64_stored);
+    b.add_u64_field(
+        name::STORY,
+        NumericOptions::default().set_indexed().set_fast(),
+    );
+    b.add_bytes_field(name::SKETCH, BytesOptions::default().set_fast());
     b.build()
 }
 
@@ -166,6 +182,8 @@ impl Fields {
             hash: f(name::HASH)?,
             start: f(name::START)?,
             end: f(name::END)?,
+            story: f(name::STORY)?,
+            sketch: f(name::SKETCH)?,
         })
     }
 }

@@ -231,7 +231,7 @@ pub fn rank_documents(
         QueryMode::Terms => terms_query(idx, text),
         QueryMode::Syntax => query::build(idx, text, &Filters::default())?.query,
     };
-    Ok(best_per_document(searcher, &*query, depth)?
+    Ok(best_per_document(searcher, &*query, depth, None)?
         .into_iter()
         .map(|b| b.doc_id)
         .collect())

@@ -1,5 +1,6 @@
-//! The best passage of each document: what `kors search --group` shows and
-//! what `kors eval` ranks documents by.
+//! The best passage of each document (or of each story: see
+//! [`super::collapse`]): what `kors search --group` shows and what `kors
+//! eval` ranks documents by.
 
 use std::collections::HashSet;
 
@@ -8,6 +9,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher};
 
+use super::collapse::{By, Stories};
 use crate::index::doc_ids::DocIds;
 
 /// A document at its best passage.
@@ -29,6 +31,7 @@ pub fn best_per_document(
     searcher: &Searcher,
     query: &dyn Query,
     depth: usize,
+    collapse: Option<&Stories>,
 ) -> Result<Vec<Best>> {
     let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     // No more documents than passages: a huge depth allocates nothing.
@@ -63,6 +66,15 @@ pub fn best_per_document(
                 .total_cmp(&a.score)
                 .then_with(|| a.doc_id.cmp(&b.doc_id))
         });
+        if let Some(stories) = collapse {
+            // A story at its best document (equal scores: the least id).
+            let mut stories_seen = HashSet::new();
+            docs.retain(|d| {
+                stories
+                    .key(d.addr, By::Story)
+                    .is_none_or(|k| stories_seen.insert(k))
+            });
+        }
         // Done when the depth-th document scores above everything not yet
         // fetched (a tie there could hide a document with a smaller id).
         let settled = docs.len() >= depth && lowest.is_some_and(|l| docs[depth - 1].score > l);

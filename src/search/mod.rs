@@ -6,6 +6,7 @@
 //! terminal, as plain text or as JSON Lines.
 
 pub mod boolean;
+pub mod collapse;
 pub mod expand;
 pub mod facets;
 pub mod group;
@@ -60,6 +61,9 @@ pub struct SearchRequest {
     pub count: bool,
     /// What `snippet_marked` puts before and after each match.
     pub marks: [String; 2],
+    /// Show each story (a document and its copies) once (`--no-collapse`
+    /// clears it).
+    pub collapse: bool,
 }
 
 impl Default for SearchRequest {
@@ -75,6 +79,7 @@ impl Default for SearchRequest {
             facets: Vec::new(),
             count: false,
             marks: ["<em>".into(), "</em>".into()],
+            collapse: true,
         }
     }
 }
@@ -121,6 +126,11 @@ pub struct Hit {
     /// The snippet with each match between the marks (`<em>…</em>` by
     /// default; the rest of the text as it is, not escaped).
     pub snippet_marked: String,
+    /// How many other documents are copies of this one's story (its own
+    /// copies, or the one it copies: see `index::copies`).
+    pub copies: u64,
+    /// The first of them ([`collapse::MAX_LISTED`]), by id.
+    pub copy_docs: Vec<collapse::CopyRef>,
     /// Score explanation (`--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<serde_json::Value>,
@@ -184,12 +194,14 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
             ranked
         } else {
             let limit = req.limit.min(SearchRequest::MAX_LIMIT);
+            let stories = collapse::Stories::of(searcher)?;
             let page = sort::by_date(
                 searcher,
                 &*parsed.query,
                 req.sort == Sort::DateDesc,
                 req.offset,
                 limit,
+                req.collapse.then_some(&stories),
             )?;
             undated = Some(page.undated);
             page.page
@@ -198,9 +210,21 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         ranked
     };
     let mut hits = Vec::with_capacity(ranked.len());
+    let (stories, ids) = if ranked.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(collapse::Stories::of(searcher)?),
+            Some(crate::index::doc_ids::DocIds::of(searcher)?),
+        )
+    };
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
         let mut hit = to_hit(idx, &doc, req.offset + i + 1, score);
+        if let (Some(story), Some(ids)) = (stories.as_ref().and_then(|s| s.story(addr)), &ids) {
+            (hit.copies, hit.copy_docs) =
+                collapse::copies_of(idx, searcher, ids, story, &hit.doc_id)?;
+        }
         let marks = snippet::with_highlighter(idx.analyzer, |analyzer| {
             snippet::highlights_for_snippet(analyzer, &hit.text, &parsed.highlight, SNIPPET_CHARS)
         });
@@ -265,24 +289,39 @@ pub fn rank_and_tally(
     parsed: &query::Parsed,
     req: &SearchRequest,
 ) -> Result<(Vec<(f32, DocAddress)>, Total)> {
-    let ranked = if req.sort == Sort::Score {
+    let Ranked {
+        hits: ranked,
+        seen,
+        documents: seen_documents,
+    } = if req.sort == Sort::Score {
         rank(searcher, parsed, req)?
     } else {
-        Vec::new()
+        Ranked::default()
     };
     let full = req.count || req.limit == 0 || req.group || (ranked.is_empty() && req.offset > 0);
     if full && req.facets.is_empty() && req.sort == Sort::Score {
         return Ok((ranked, tally::scan(searcher, &*parsed.query)?.total()));
     }
-    let passages = match tally::seen_all(ranked.len(), req.offset, req.limit) {
+    let seen_all = match seen {
+        // Collapsed: the passages read, all of them or not.
+        Some(Count {
+            value,
+            relation: tally::Relation::Eq,
+        }) => Some(value),
+        Some(_) => None,
+        None => tally::seen_all(ranked.len(), req.offset, req.limit),
+    };
+    let passages = match seen_all {
         Some(n) => Count::exact(n),
         None => match tally::one_term(searcher, &*parsed.query)? {
             Some(n) => Count::exact(n),
-            None => Count::at_least((req.offset + ranked.len()) as u64),
+            None => seen.unwrap_or(Count::at_least((req.offset + ranked.len()) as u64)),
         },
     };
     let documents = if passages.value == 0 {
         Count::exact(0)
+    } else if let Some(n) = seen_documents {
+        Count::exact(n)
     } else {
         Count::at_least(0)
     };
@@ -295,36 +334,87 @@ pub fn rank_and_tally(
     ))
 }
 
+/// A ranking's page.
+#[derive(Debug, Default)]
+pub struct Ranked {
+    /// (score, address) of each hit.
+    pub hits: Vec<(f32, DocAddress)>,
+    /// The matching passages a collapsed ranking read: all of them
+    /// (exact) or a lower bound. `None` when not collapsed.
+    pub seen: Option<Count>,
+    /// The documents they are in, when they were all.
+    pub documents: Option<u64>,
+}
+
 /// The ranked passages of a parsed request (score, address), after
 /// `offset`, at most `limit`: [`search_in`] without reading stored text.
 /// Collectors are sized by what the index can return, never by the
 /// requested count alone (a heap of `-n 1500000000` would abort).
-pub fn rank(
-    searcher: &Searcher,
-    parsed: &query::Parsed,
-    req: &SearchRequest,
-) -> Result<Vec<(f32, DocAddress)>> {
+pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) -> Result<Ranked> {
     let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = req.limit.min(total.saturating_sub(req.offset));
     if limit == 0 {
-        return Ok(Vec::new());
+        return Ok(Ranked::default());
     }
+    let stories = if req.collapse {
+        Some(collapse::Stories::of(searcher)?)
+    } else {
+        None
+    };
+    let want = req.offset + limit;
     if req.group {
-        let want = req.offset + limit;
-        return Ok(group::best_per_document(searcher, &*parsed.query, want)?
+        let hits = group::best_per_document(searcher, &*parsed.query, want, stories.as_ref())?
             .into_iter()
             .skip(req.offset)
             .map(|b| (b.score, b.addr))
-            .collect());
+            .collect();
+        return Ok(Ranked {
+            hits,
+            seen: None,
+            documents: None,
+        });
     }
-    searcher
-        .search(
-            &*parsed.query,
-            &TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_score(),
-        )
-        .context("searching")
+    let top = |n: usize| {
+        searcher
+            .search(&*parsed.query, &TopDocs::with_limit(n).order_by_score())
+            .context("searching")
+    };
+    match &stories {
+        Some(stories) => {
+            let d = collapse::first_distinct(stories, collapse::By::Passage, want, total, top)?;
+            let (seen, documents) = if d.all {
+                let ids = crate::index::doc_ids::DocIds::of(searcher)?;
+                let mut docs = std::collections::HashSet::new();
+                let mut id = String::new();
+                for &a in &d.matches {
+                    ids.get(a, &mut id)?;
+                    if !docs.contains(&id) {
+                        docs.insert(id.clone());
+                    }
+                }
+                (Count::exact(d.fetched as u64), Some(docs.len() as u64))
+            } else {
+                (Count::at_least(d.fetched as u64), None)
+            };
+            Ok(Ranked {
+                hits: d.hits.into_iter().skip(req.offset).collect(),
+                seen: Some(seen),
+                documents,
+            })
+        }
+        None => Ok(Ranked {
+            hits: searcher
+                .search(
+                    &*parsed.query,
+                    &TopDocs::with_limit(limit)
+                        .and_offset(req.offset)
+                        .order_by_score(),
+                )
+                .context("searching")?,
+            seen: None,
+            documents: None,
+        }),
+    }
 }
 
 /// The explanation as JSON, with field numbers replaced by field names.
@@ -370,6 +460,8 @@ fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hi
         highlights_utf16: Vec::new(),
         highlights_codepoints: Vec::new(),
         snippet_marked: String::new(),
+        copies: 0,
+        copy_docs: Vec::new(),
         explain: None,
         snippet_marks: Vec::new(),
     }

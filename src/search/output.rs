@@ -174,10 +174,40 @@ fn write_human(hit: &Hit, color: bool, w: &mut dyn Write) -> io::Result<()> {
     line.push_str(&hit.snippet[at..]);
     let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     writeln!(w, "    {line}")?;
+    if hit.copies > 0 {
+        writeln!(w, "    {dim}{}{dim_end}", copies_line(hit))?;
+    }
     if let Some(e) = &hit.explain {
         write_explanation(e, 2, w)?;
     }
     writeln!(w)
+}
+
+/// "+ 2 copies: kcna2024-fbe6807d6e48 (2024-08-18), kcna2024-196c747d066e
+/// (2024-08-18)": the other documents of a hit's story, the first three.
+fn copies_line(hit: &Hit) -> String {
+    const SHOWN: usize = 3;
+    let named: Vec<String> = hit
+        .copy_docs
+        .iter()
+        .take(SHOWN)
+        .map(|c| match &c.date {
+            Some(d) => format!("{} ({d})", c.doc_id),
+            None => c.doc_id.clone(),
+        })
+        .collect();
+    let more = hit.copies.saturating_sub(named.len() as u64);
+    format!(
+        "+ {} cop{}: {}{}",
+        hit.copies,
+        if hit.copies == 1 { "y" } else { "ies" },
+        named.join(", "),
+        if more > 0 {
+            format!(", and {more} more (--no-collapse shows them)")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// A facet as a table: value, documents.

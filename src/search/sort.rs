@@ -34,13 +34,15 @@ pub struct ByDate {
     pub undated: u64,
 }
 
-/// The matches of `query` in `order`, `offset..offset + limit`.
+/// The matches of `query` in `order`, `offset..offset + limit`, one
+/// passage per story when `collapse` gives the stories.
 pub fn by_date(
     searcher: &Searcher,
     query: &dyn Query,
     newest_first: bool,
     offset: usize,
     limit: usize,
+    collapse: Option<&super::collapse::Stories>,
 ) -> Result<ByDate> {
     let mut all = searcher.search(query, &DateCollector)?;
     let undated = all.iter().filter(|(d, _, _)| d.is_none()).count() as u64;
@@ -56,8 +58,15 @@ pub fn by_date(
             .then_with(|| b.1.total_cmp(&a.1))
             .then_with(|| a.2.cmp(&b.2))
     });
+    // One passage of a story: its first in this order.
+    let mut seen = std::collections::HashSet::new();
     let page = all
         .into_iter()
+        .filter(|(_, _, a)| {
+            collapse
+                .and_then(|s| s.key(*a, super::collapse::By::Passage))
+                .is_none_or(|k| seen.insert(k))
+        })
         .skip(offset)
         .take(limit)
         .map(|(_, s, a)| (s, a))

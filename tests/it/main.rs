@@ -2,6 +2,7 @@
 
 mod analysis;
 mod cli;
+mod copies;
 mod corpus;
 mod examples;
 mod loading;
