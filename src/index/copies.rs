@@ -197,6 +197,13 @@ impl Copies {
     }
 }
 
+/// The collapse key of passage `ordinal` of `story` (`schema::name::COPY_KEY`).
+pub fn copy_key(story: u64, ordinal: u64) -> u64 {
+    // A multiply by an odd constant spreads the ordinal over every bit, so
+    // that two passages of different stories meet only by a 2^-64 chance.
+    story ^ (ordinal.wrapping_add(1)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// Most documents a band remembers: bounds the work per document.
 const MAX_BAND_LIST: usize = 1000;
 

@@ -509,7 +509,12 @@ fn write(
         writer.delete_term(Term::from_field_text(idx.fields.doc, id));
     }
     for mut d in docs {
+        let ordinal = d
+            .get_first(idx.fields.ordinal)
+            .and_then(|v| tantivy::schema::Value::as_u64(&v))
+            .unwrap_or(0);
         d.add_u64(idx.fields.story, story);
+        d.add_u64(idx.fields.copy_key, super::copies::copy_key(story, ordinal));
         writer.add_document(d).context("adding a passage")?;
     }
     Ok(kind)

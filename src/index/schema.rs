@@ -17,7 +17,8 @@ use crate::analysis;
 // v2: text and title are indexed only, their text is stored in plain
 // fields (a stored pre-tokenized value keeps its tokens too), and the title
 // is indexed on a document's first passage only.
-// v3: `story` (copies share it) and `sketch` (see `index::copies`).
+// v3: `story` and `copy_key` (copies share them) and `sketch` (see
+// `index::copies`).
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Tokenizer for keyword fields (lang, source, author, tag): the whole value,
@@ -63,6 +64,9 @@ pub mod name {
     /// The document's story: the text hash of the first document of its
     /// copies (indexed, fast, on every passage; see `index::copies`).
     pub const STORY: &str = "story";
+    /// The passage's place in its story: its story and ordinal, mixed into
+    /// one value (fast, on every passage), which a search collapses on.
+    pub const COPY_KEY: &str = "copy_key";
     /// The document's text hash and sketch (`corpus::sketch`), as bytes,
     /// fast, on its first passage only.
     pub const SKETCH: &str = "sketch";
@@ -105,6 +109,8 @@ pub struct Fields {
     pub end: Field,
     /// See [`name::STORY`].
     pub story: Field,
+    /// See [`name::COPY_KEY`].
+    pub copy_key: Field,
     /// See [`name::SKETCH`].
     pub sketch: Field,
 }
@@ -153,6 +159,7 @@ pub fn build(kind: analysis::AnalyzerKind) -> Schema {
         name::STORY,
         NumericOptions::default().set_indexed().set_fast(),
     );
+    b.add_u64_field(name::COPY_KEY, NumericOptions::default().set_fast());
     b.add_bytes_field(name::SKETCH, BytesOptions::default().set_fast());
     b.build()
 }
@@ -183,6 +190,7 @@ impl Fields {
             start: f(name::START)?,
             end: f(name::END)?,
             story: f(name::STORY)?,
+            copy_key: f(name::COPY_KEY)?,
             sketch: f(name::SKETCH)?,
         })
     }

@@ -3,16 +3,18 @@
 //! passage of a story once, at its best rank; `--no-collapse` shows them
 //! all. A passage is keyed by its story and its ordinal, so the different
 //! passages of one story stay apart (as those of one document do), and a
-//! `--group` search keys documents by story alone. Each hit then names the
-//! other documents of its story ([`copies_of`]).
+//! `--group` search keys documents by story alone. The ranking collects
+//! one passage per key as it goes (`super::distinct`); each hit then names
+//! the other documents of its story ([`copies_of`]).
 
-use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Opstamp, Searcher, TantivyDocument, Term};
 
 use crate::error::{Context, Result};
 use crate::index::doc_ids::DocIds;
@@ -25,104 +27,68 @@ pub const MAX_LISTED: usize = 10;
 /// What one hit stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
-    /// A passage of a story: (story, ordinal).
+    /// A passage of a story: its story and ordinal (`copy_key`).
     Passage,
     /// A story: `--group`.
     Story,
 }
 
-/// The `story` and `passage` columns of every segment, opened once.
+/// The `story` and `copy_key` columns of every segment, opened once.
 pub struct Stories {
     story: Vec<Column<u64>>,
-    ordinal: Vec<Column<u64>>,
+    copy_key: Vec<Column<u64>>,
 }
 
+/// The last searcher's columns: opening them (a block table to read) was
+/// a tenth of a short query's time, and `kors bench` (or any long-lived
+/// caller) asks again and again of the same segments.
+type Kept = (Vec<(SegmentId, Option<Opstamp>)>, Arc<Stories>);
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+
 impl Stories {
-    /// The columns of `searcher`'s segments.
-    pub fn of(searcher: &Searcher) -> Result<Stories> {
+    /// The columns of `searcher`'s segments, opened once per set of
+    /// segments.
+    pub fn of(searcher: &Searcher) -> Result<Arc<Stories>> {
+        // In segment order: the columns are found by segment ordinal.
+        let key: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| (seg.segment_id(), seg.delete_opstamp()))
+            .collect();
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, stories)) = kept.as_ref() {
+            if *k == key {
+                return Ok(stories.clone());
+            }
+        }
+        let stories = Arc::new(Stories::open(searcher)?);
+        *kept = Some((key, stories.clone()));
+        Ok(stories)
+    }
+
+    fn open(searcher: &Searcher) -> Result<Stories> {
         let mut story = Vec::new();
-        let mut ordinal = Vec::new();
+        let mut copy_key = Vec::new();
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             story.push(ff.u64(name::STORY)?);
-            ordinal.push(ff.u64(name::ORDINAL)?);
+            copy_key.push(ff.u64(name::COPY_KEY)?);
         }
-        Ok(Stories { story, ordinal })
+        Ok(Stories { story, copy_key })
     }
 
     /// The key of the passage at `addr` (`None`: no story, never collapsed).
-    pub fn key(&self, addr: DocAddress, by: By) -> Option<(u64, u64)> {
+    pub fn key(&self, addr: DocAddress, by: By) -> Option<u64> {
         let seg = addr.segment_ord as usize;
-        let story = self.story[seg].first(addr.doc_id)?;
-        Some(match by {
-            By::Story => (story, 0),
-            By::Passage => (story, self.ordinal[seg].first(addr.doc_id).unwrap_or(0)),
-        })
+        match by {
+            By::Story => self.story[seg].first(addr.doc_id),
+            By::Passage => self.copy_key[seg].first(addr.doc_id),
+        }
     }
 
     /// The story of the passage at `addr`.
     pub fn story(&self, addr: DocAddress) -> Option<u64> {
         self.story[addr.segment_ord as usize].first(addr.doc_id)
-    }
-}
-
-/// What [`first_distinct`] returns.
-#[derive(Debug, Default)]
-pub struct Distinct {
-    /// The hits, one per key, in rank order.
-    pub hits: Vec<(f32, DocAddress)>,
-    /// Passages of the ranking read to find them.
-    pub fetched: usize,
-    /// Whether those were all the matches.
-    pub all: bool,
-    /// Every match, when those were all (for counting documents).
-    pub matches: Vec<DocAddress>,
-}
-
-/// The first `want` hits of a ranking, one per key, in rank order.
-/// `fetch(n)` returns the ranking's first `n` hits; it is called again with
-/// a larger `n` while copies leave fewer than `want` keys, until the
-/// matches run out (at most `total`).
-pub fn first_distinct(
-    stories: &Stories,
-    by: By,
-    want: usize,
-    total: usize,
-    mut fetch: impl FnMut(usize) -> Result<Vec<(f32, DocAddress)>>,
-) -> Result<Distinct> {
-    if want == 0 {
-        return Ok(Distinct::default());
-    }
-    // Room for a few copies in the first fetch: most pages need no second.
-    let mut n = want.saturating_add(want / 2).clamp(1, total.max(1));
-    loop {
-        let top = fetch(n)?;
-        let fetched = top.len();
-        let all = fetched < n || n >= total;
-        let mut seen = HashSet::with_capacity(fetched);
-        let mut hits = Vec::with_capacity(want);
-        for &(score, addr) in &top {
-            if stories.key(addr, by).is_none_or(|k| seen.insert(k)) {
-                hits.push((score, addr));
-                if hits.len() == want {
-                    break;
-                }
-            }
-        }
-        if hits.len() == want || all {
-            let matches = if all {
-                top.iter().map(|&(_, a)| a).collect()
-            } else {
-                Vec::new()
-            };
-            return Ok(Distinct {
-                hits,
-                fetched,
-                all,
-                matches,
-            });
-        }
-        n = n.saturating_mul(4).min(total);
     }
 }
 

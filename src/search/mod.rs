@@ -7,6 +7,7 @@
 
 pub mod boolean;
 pub mod collapse;
+pub mod distinct;
 pub mod expand;
 pub mod facets;
 pub mod group;
@@ -363,7 +364,7 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
     };
     let want = req.offset + limit;
     if req.group {
-        let hits = group::best_per_document(searcher, &*parsed.query, want, stories.as_ref())?
+        let hits = group::best_per_document(searcher, &*parsed.query, want, stories.as_deref())?
             .into_iter()
             .skip(req.offset)
             .map(|b| (b.score, b.addr))
@@ -374,30 +375,26 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
             documents: None,
         });
     }
-    let top = |n: usize| {
-        searcher
-            .search(&*parsed.query, &TopDocs::with_limit(n).order_by_score())
-            .context("searching")
-    };
     match &stories {
         Some(stories) => {
-            let d = collapse::first_distinct(stories, collapse::By::Passage, want, total, top)?;
-            let (seen, documents) = if d.all {
-                let ids = crate::index::doc_ids::DocIds::of(searcher)?;
-                let mut docs = std::collections::HashSet::new();
-                let mut id = String::new();
-                for &a in &d.matches {
-                    ids.get(a, &mut id)?;
-                    if !docs.contains(&id) {
-                        docs.insert(id.clone());
-                    }
-                }
-                (Count::exact(d.fetched as u64), Some(docs.len() as u64))
+            let found = searcher
+                .search(
+                    &*parsed.query,
+                    &distinct::DistinctTop {
+                        stories,
+                        by: collapse::By::Passage,
+                        k: want,
+                    },
+                )
+                .context("searching")?;
+            let (seen, documents) = if found.all {
+                let docs = tally::documents_of(searcher, &found.matches)?;
+                (Count::exact(found.visited), Some(docs))
             } else {
-                (Count::at_least(d.fetched as u64), None)
+                (Count::at_least(found.visited), None)
             };
             Ok(Ranked {
-                hits: d.hits.into_iter().skip(req.offset).collect(),
+                hits: found.hits.into_iter().skip(req.offset).collect(),
                 seen: Some(seen),
                 documents,
             })

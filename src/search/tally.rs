@@ -145,6 +145,37 @@ impl Scan {
     }
 }
 
+/// How many documents the passages at `addrs` are in. By the ords of each
+/// segment's id column: ids are read only when several segments match (a
+/// document's passages may lie in two until they are merged).
+pub fn documents_of(searcher: &Searcher, addrs: &[tantivy::DocAddress]) -> Result<u64> {
+    let mut by_segment: FxHashMap<u32, Vec<DocId>> = FxHashMap::default();
+    for a in addrs {
+        by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+    }
+    let several = by_segment.len() > 1;
+    let (mut count, mut ids) = (0u64, std::collections::HashSet::new());
+    for (seg, docs) in by_segment {
+        let Some(col) = searcher.segment_reader(seg).fast_fields().str(name::DOC)? else {
+            continue;
+        };
+        let mut ords: Vec<u64> = docs
+            .iter()
+            .filter_map(|&d| col.term_ords(d).next())
+            .collect();
+        ords.sort_unstable();
+        ords.dedup();
+        if several {
+            col.dictionary().sorted_ords_to_term_cb(&ords, |b| {
+                ids.insert(b.to_vec());
+            })?;
+        } else {
+            count = ords.len() as u64;
+        }
+    }
+    Ok(if several { ids.len() as u64 } else { count })
+}
+
 /// Runs `query` through every match (no scores: no ranking cost).
 pub fn scan(searcher: &Searcher, query: &dyn Query) -> Result<Scan> {
     Ok(searcher.search(query, &ScanCollector)?)

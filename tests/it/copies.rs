@@ -103,6 +103,40 @@ fn exact_copies_in_kcna_2024_are_kept_counted_and_shown_once_with_where() {
             );
         }
     }
+    // The collapsed ranking is the full ranking with each story's passage
+    // kept at its first place (a story: a hit's document and its copies).
+    for q in [
+        "Putin treaty",
+        "Kim Jong Un Moscow",
+        "Russia",
+        "Shoigu visit",
+    ] {
+        let collapsed = hits(&tmp, &index, &["-n", "20", q]);
+        let full = hits(&tmp, &index, &["-n", "2000", "--no-collapse", q]);
+        let story = |h: &Value| {
+            let mut ids: Vec<String> = h["copy_docs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["doc_id"].as_str().unwrap().to_string())
+                .collect();
+            ids.push(h["doc_id"].as_str().unwrap().to_string());
+            ids.sort();
+            (ids, h["passage"].as_u64().unwrap())
+        };
+        let mut seen = HashSet::new();
+        let expected: Vec<(&Value, &Value)> = full
+            .iter()
+            .filter(|h| seen.insert(story(h)))
+            .map(|h| (&h["doc_id"], &h["passage"]))
+            .take(20)
+            .collect();
+        let got: Vec<(&Value, &Value)> = collapsed
+            .iter()
+            .map(|h| (&h["doc_id"], &h["passage"]))
+            .collect();
+        assert_eq!(got, expected, "{q}");
+    }
     // One document per story with --group: distinct titles, and no hit is
     // another's copy.
     let grouped = hits(&tmp, &index, &["--group", "-n", "10", "Putin visit"]);
