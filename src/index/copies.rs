@@ -9,7 +9,7 @@
 //! the index first, so a rebuild and a series of adds of the same input
 //! agree. Every document is kept: a story is a label, never a deletion.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -80,7 +80,10 @@ struct Entry {
 #[derive(Default)]
 pub struct Copies {
     by_text: HashMap<u64, u64>,
-    by_band: HashMap<u64, Vec<u32>>,
+    /// The first document of each band key, and the rest (most keys have
+    /// one: a `Vec` each cost a tenth of an English ingest's allocations).
+    by_band: HashMap<u64, u32>,
+    more_by_band: HashMap<u64, Vec<u32>>,
     by_id: HashMap<String, u32>,
     entries: Vec<Entry>,
 }
@@ -153,7 +156,9 @@ impl Copies {
     fn nearest(&self, sketch: &Sketch) -> Option<(f32, usize)> {
         let mut best: Option<(f32, usize)> = None;
         for band in sketch.bands() {
-            for &i in self.by_band.get(&band).into_iter().flatten() {
+            let first = self.by_band.get(&band);
+            let more = self.more_by_band.get(&band).into_iter().flatten();
+            for &i in first.into_iter().chain(more) {
                 let e = &self.entries[i as usize];
                 if !e.alive {
                     continue;
@@ -181,10 +186,14 @@ impl Copies {
         let i = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         self.by_text.entry(sketch.text_hash).or_insert(story);
         for band in sketch.bands() {
-            let list = self.by_band.entry(band).or_default();
-            // A band shared by thousands (boilerplate) finds nothing useful.
-            if list.len() < MAX_BAND_LIST {
-                list.push(i);
+            if let std::collections::hash_map::Entry::Vacant(first) = self.by_band.entry(band) {
+                first.insert(i);
+            } else {
+                let list = self.more_by_band.entry(band).or_default();
+                // A band shared by thousands (boilerplate) finds nothing useful.
+                if list.len() < MAX_BAND_LIST {
+                    list.push(i);
+                }
             }
         }
         self.by_id.insert(id.to_string(), i);

@@ -109,7 +109,10 @@ enum Outcome {
         id: String,
         replaced: bool,
         docs: Vec<TantivyDocument>,
+        passages: u64,
         sketch: Box<corpus::sketch::Sketch>,
+        /// Its story, set in input order before the write.
+        story: Option<(u64, super::copies::Kind)>,
         bytes: u64,
     },
     Unchanged {
@@ -337,33 +340,55 @@ fn load_into(
                     }
                 }
             }
-            let outcomes: Vec<Result<Outcome>> = batch
+            let mut outcomes: Vec<Result<Outcome>> = batch
                 .par_drain(..)
                 .map(|item| process(idx, &known, opts.tokenize, item))
                 .collect();
-            for o in outcomes {
-                let o = match o {
-                    Ok(o) => o,
-                    Err(e) => return Err(writer_failure(writer, e)),
-                };
-                match o {
-                    Outcome::Indexed {
+            // Stories in input order, then the writes in parallel again
+            // (written one by one, rayon's idle workers spun: a quarter
+            // more CPU on an English load).
+            for o in &mut outcomes {
+                if let Ok(Outcome::Indexed {
+                    id, sketch, story, ..
+                }) = o
+                {
+                    // Read when the first document is written: an add of
+                    // unchanged documents needs no sketches.
+                    if stories.is_none() {
+                        stories = Some(Copies::of_index(idx)?);
+                    }
+                    let copies = stories.as_mut().expect("just read");
+                    *story = Some(copies.assign(id, sketch));
+                }
+            }
+            let written: Vec<Result<()>> = outcomes
+                .par_iter_mut()
+                .map(|o| match o {
+                    Ok(Outcome::Indexed {
                         id,
                         replaced,
                         docs,
-                        sketch,
+                        story: Some((story, _)),
+                        ..
+                    }) => write(idx, writer, id, *replaced, std::mem::take(docs), *story),
+                    _ => Ok(()),
+                })
+                .collect();
+            for (o, w) in outcomes.into_iter().zip(written) {
+                let o = match (o, w) {
+                    (Ok(o), Ok(())) => o,
+                    (Err(e), _) | (_, Err(e)) => return Err(writer_failure(writer, e)),
+                };
+                match o {
+                    Outcome::Indexed {
+                        replaced,
+                        passages,
+                        story,
                         bytes,
+                        ..
                     } => {
-                        let passages = docs.len() as u64;
-                        // Read when the first document is written: an add
-                        // of unchanged documents needs no sketches.
-                        if stories.is_none() {
-                            stories = Some(Copies::of_index(idx)?);
-                        }
-                        let copies = stories.as_mut().expect("just read");
-                        match write(idx, writer, copies, &id, replaced, docs, &sketch) {
-                            Ok(kind) => summary.copies.count(kind),
-                            Err(e) => return Err(writer_failure(writer, e)),
+                        if let Some((_, kind)) = story {
+                            summary.copies.count(kind);
                         }
                         if replaced {
                             summary.replaced += 1;
@@ -486,6 +511,8 @@ fn process(
     let docs = to_tantivy(idx, &doc, tokenize);
     Ok(Outcome::Indexed {
         replaced: previous.is_some(),
+        passages: docs.len() as u64,
+        story: None,
         docs,
         sketch: Box::new(doc.sketch),
         id: doc.id,
@@ -498,13 +525,11 @@ fn process(
 fn write(
     idx: &KorsIndex,
     writer: &IndexWriter<TantivyDocument>,
-    copies: &mut Copies,
     id: &str,
     replaced: bool,
     docs: Vec<TantivyDocument>,
-    sketch: &corpus::sketch::Sketch,
-) -> Result<super::copies::Kind> {
-    let (story, kind) = copies.assign(id, sketch);
+    story: u64,
+) -> Result<()> {
     if replaced {
         writer.delete_term(Term::from_field_text(idx.fields.doc, id));
     }
@@ -517,5 +542,5 @@ fn write(
         d.add_u64(idx.fields.copy_key, super::copies::copy_key(story, ordinal));
         writer.add_document(d).context("adding a passage")?;
     }
-    Ok(kind)
+    Ok(())
 }
