@@ -317,7 +317,6 @@ impl Lattice {
         let (lo, hi) = (lead, n_total - trail);
         let memoise = !self.fresh_lookups && table.spaces_apart;
         if memoise {
-            self.memo.trim();
             self.eojeols.clear();
             self.eojeol_at.clear();
             self.eojeol_at.resize(n_total, UNSEEN);
@@ -489,6 +488,8 @@ impl Lattice {
                 UNMEMOISED
             } else if let Some(id) = self.memo.get(word) {
                 id
+            } else if self.memo.full() {
+                UNMEMOISED
             } else {
                 let id = self.memo.begin(word);
                 // Every char's lookup, as if the text ended with the eojeol
@@ -496,14 +497,10 @@ impl Lattice {
                 let first = self.nodes.len();
                 for at in start..end {
                     self.lookup(dict, table, at, end);
-                    self.memo
-                        .push_char(self.nodes[first..].iter().map(|n| lookups::Found {
-                            end: n.end - start as u32,
-                            left_id: n.left_id,
-                            right_id: n.right_id,
-                            word_cost: n.word_cost,
-                            word: n.word,
-                        }));
+                    self.memo.push_char(self.nodes[first..].iter().map(|n| {
+                        let end = (n.end as usize - start) as u16;
+                        lookups::Found::new(end, n.left_id, n.right_id, n.word_cost, n.word)
+                    }));
                     self.nodes.truncate(first);
                 }
                 id
@@ -517,12 +514,12 @@ impl Lattice {
         for f in self.memo.at(id, begin - start) {
             self.nodes.push(Node {
                 pos: pos as u32,
-                end: (start as u32) + f.end,
+                end: (start + f.end as usize) as u32,
                 begin: begin as u32,
                 left_id: f.left_id,
                 right_id: f.right_id,
                 word_cost: f.word_cost,
-                word: f.word,
+                word: f.word(),
                 total: 0,
                 prev: NIL,
             });

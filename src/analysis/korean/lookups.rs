@@ -23,21 +23,55 @@ use rustc_hash::FxHashMap;
 
 use super::WordRef;
 
-/// One node of a remembered lookup.
+/// One node of a remembered lookup, in 16 bytes.
 #[derive(Clone, Copy)]
 pub(super) struct Found {
     /// Char index one past the node's end, from the eojeol's start.
-    pub end: u32,
+    pub end: u16,
     pub left_id: u16,
     pub right_id: u16,
     pub word_cost: i32,
-    pub word: WordRef,
+    word: u32,
+}
+
+impl Found {
+    pub fn new(end: u16, left_id: u16, right_id: u16, word_cost: i32, word: WordRef) -> Found {
+        // The kind in the top two bits: every id is far below 2^30
+        // (mecab-ko-dic has about 820,000 words).
+        let (kind, id) = match word {
+            WordRef::Known(id) => (0, id),
+            WordRef::Unknown(id) => (1, id),
+            WordRef::Extra(id) => (2, id),
+            WordRef::Southern(id) => (3, id),
+        };
+        assert!(id < 1 << 30, "word id {id} too large for the lookup memo");
+        Found {
+            end,
+            left_id,
+            right_id,
+            word_cost,
+            word: kind << 30 | id,
+        }
+    }
+
+    #[inline]
+    pub fn word(self) -> WordRef {
+        let id = self.word & ((1 << 30) - 1);
+        match self.word >> 30 {
+            0 => WordRef::Known(id),
+            1 => WordRef::Unknown(id),
+            2 => WordRef::Extra(id),
+            _ => WordRef::Southern(id),
+        }
+    }
 }
 
 /// Longer eojeols are looked up afresh: they seldom repeat.
 pub(super) const MAX_EOJEOL_CHARS: usize = 24;
-/// Bound on the nodes kept (about 24 bytes each), so a thread's memory
-/// stays flat on any input; the memo starts again when it is reached.
+/// Bound on the nodes kept (16 bytes each), so a thread's memory stays
+/// flat on any input. Once it is reached, eojeols not yet seen are looked
+/// up afresh: the ones seen first are mostly the frequent ones, and
+/// emptying the memo instead would pay again for refilling it.
 const MAX_FOUND: usize = 1 << 20;
 
 /// A lattice's remembered lookups.
@@ -55,15 +89,9 @@ pub(super) struct LookupMemo {
 }
 
 impl LookupMemo {
-    /// Empties the memo once it holds [`MAX_FOUND`] nodes (between texts,
-    /// so that indices handed out for the current text stay valid).
-    pub fn trim(&mut self) {
-        if self.found.len() > MAX_FOUND {
-            self.index.clear();
-            self.eojeols.clear();
-            self.starts.clear();
-            self.found.clear();
-        }
+    /// Whether the memo holds [`MAX_FOUND`] nodes and takes no more.
+    pub fn full(&self) -> bool {
+        self.found.len() >= MAX_FOUND
     }
 
     pub fn get(&mut self, eojeol: &str) -> Option<u32> {
