@@ -33,8 +33,6 @@ fn main() {
 
     // lex.csv: stored compressed, the builder reads plain CSV.
     let lex = zstd_read(&src.join("lex.csv.zst"));
-    let extra = fs::read(src.join("kors-extra.csv")).unwrap();
-    let spaced = spaced_surfaces(&[&lex, &extra]);
     fs::write(work.join("lex.csv"), lex).unwrap();
     // matrix: stored as MeCab's matrix.bin; the builder reads matrix.def text.
     write_matrix_def(
@@ -57,7 +55,6 @@ fn main() {
     fs::remove_dir_all(&work).ok();
 
     write_space_penalty(&dict_dir);
-    fs::write(dict_dir.join("spaced_surfaces.txt"), spaced).unwrap();
     println!("cargo:rustc-env=LINDERA_WORKDIR={}", out.display());
 }
 
@@ -86,42 +83,6 @@ fn write_matrix_def(bin: &[u8], out: &Path) {
         }
     }
     w.flush().unwrap();
-}
-
-/// The surfaces that contain whitespace (내셔날␠, 영치기 영차), one a line:
-/// the only words that join two eojeols, which the lattice's memo of
-/// lookups by eojeol must know (`src/analysis/korean/lookups.rs`).
-fn spaced_surfaces(csvs: &[&[u8]]) -> String {
-    let mut out = String::new();
-    for csv in csvs {
-        for line in String::from_utf8_lossy(csv).lines() {
-            let surface = match line.strip_prefix('"') {
-                // A quoted field: up to the closing quote ("" is a quote).
-                Some(rest) => {
-                    let mut s = String::new();
-                    let mut chars = rest.chars().peekable();
-                    while let Some(c) = chars.next() {
-                        match c {
-                            '"' if chars.peek() == Some(&'"') => {
-                                chars.next();
-                                s.push('"');
-                            }
-                            '"' => break,
-                            c => s.push(c),
-                        }
-                    }
-                    s
-                }
-                None => line.split(',').next().unwrap_or("").to_string(),
-            };
-            if surface.chars().any(char::is_whitespace) {
-                assert!(!surface.contains('\n'), "a surface with a line break");
-                out.push_str(&surface);
-                out.push('\n');
-            }
-        }
-    }
-    out
 }
 
 /// mecab-ko's `left-space-penalty-factor` is keyed on pos-id.def ids, which

@@ -12,8 +12,6 @@
 
 use std::sync::OnceLock;
 
-mod lookups;
-
 use kors_dict::lindera_dictionary::dictionary::character_definition::CategoryId;
 use kors_dict::lindera_dictionary::dictionary::Dictionary;
 
@@ -94,10 +92,6 @@ struct CharInfo {
 struct CharTable {
     bmp: Vec<CharInfo>,
     space_bit: u32,
-    /// Whether every space is of no other category, so that no unknown-word
-    /// run groups a space with letters (the memo of lookups by eojeol
-    /// relies on it; char.def's SPACE is so).
-    spaces_apart: bool,
     /// Outside the BMP MeCab's table has nothing: such characters are DEFAULT.
     default_info: CharInfo,
 }
@@ -117,19 +111,14 @@ fn char_table() -> &'static CharTable {
                 mask,
             }
         };
-        let bmp: Vec<CharInfo> = (0u32..0x10000)
+        let bmp = (0u32..0x10000)
             .map(|cp| char::from_u32(cp).map_or_else(|| info_of('\u{FFFD}'), info_of))
             .collect();
         let space_bit = cd.category_id_by_name("SPACE").map_or(0, |c| 1 << c.0);
-        let spaces_apart = space_bit != 0
-            && bmp
-                .iter()
-                .all(|c| c.mask & space_bit == 0 || c.mask == space_bit);
         let default_id = cd.category_id_by_name("DEFAULT").map_or(0, |c| c.0);
         CharTable {
             bmp,
             space_bit,
-            spaces_apart,
             default_info: CharInfo {
                 default: default_id as u8,
                 mask: 1 << default_id,
@@ -234,39 +223,11 @@ pub struct Lattice {
     path: Vec<u32>,
     /// The text respelt by the initial-sound rule, for a Northern word.
     respelt: Vec<char>,
-    /// Lookups remembered by eojeol (`lookups`), unless `fresh_lookups`.
-    memo: lookups::LookupMemo,
-    fresh_lookups: bool,
-    /// The eojeols of the text being analysed: (first char, end char,
-    /// memo id or one of [`UNSEEN`] and [`UNMEMOISED`]).
-    eojeols: Vec<(u32, u32, u32)>,
-    /// Per char of the text, its eojeol (an index into `eojeols`).
-    eojeol_at: Vec<u32>,
 }
-
-/// An eojeol of the current text not yet looked for in the memo.
-const UNSEEN: u32 = u32::MAX;
-/// An eojeol whose lookups are not remembered (see `lookups`).
-const UNMEMOISED: u32 = u32::MAX - 1;
 
 impl Lattice {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// A lattice that looks every word up afresh instead of remembering
-    /// lookups by eojeol: the reference the memo is tested against.
-    #[doc(hidden)]
-    pub fn with_fresh_lookups() -> Self {
-        Self {
-            fresh_lookups: true,
-            ..Self::default()
-        }
-    }
-
-    /// Eojeols whose lookups were (hits) and were not (misses) remembered.
-    pub fn lookup_memo_counts(&self) -> (u64, u64) {
-        (self.memo.hits, self.memo.misses)
     }
 
     /// Appends the best segmentation of `text` to `out` (byte offsets are
@@ -315,25 +276,6 @@ impl Lattice {
         }
         let trail = self.info.iter().rev().take_while(|c| is_space(c)).count();
         let (lo, hi) = (lead, n_total - trail);
-        let memoise = !self.fresh_lookups && table.spaces_apart;
-        if memoise {
-            self.eojeols.clear();
-            self.eojeol_at.clear();
-            self.eojeol_at.resize(n_total, UNSEEN);
-            let mut i = lo;
-            while i < hi {
-                if is_space(&self.info[i]) {
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < hi && !is_space(&self.info[i]) {
-                    self.eojeol_at[i] = self.eojeols.len() as u32;
-                    i += 1;
-                }
-                self.eojeols.push((start as u32, i as u32, UNSEEN));
-            }
-        }
 
         self.nodes.clear();
         for list in self.ends.iter_mut().take(n_total + 1) {
@@ -372,11 +314,7 @@ impl Lattice {
                 continue;
             }
             let first = self.nodes.len();
-            if memoise {
-                self.remembered_lookup(text, dict, table, pos, hi);
-            } else {
-                self.lookup(dict, table, pos, hi);
-            }
+            self.lookup(dict, table, pos, hi);
             self.stamp += 1;
             // Connect in MeCab's order: the node found last is connected (and
             // put at the head of its end list) first.
@@ -459,71 +397,6 @@ impl Lattice {
         self.path
             .first()
             .map_or(ctx.left_right_id, |&i| self.nodes[i as usize].right_id)
-    }
-
-    /// [`Self::lookup`] through the memo of lookups by eojeol: the same
-    /// nodes in the same order, read from the memo when the eojeol was seen
-    /// before.
-    fn remembered_lookup(
-        &mut self,
-        text: &str,
-        dict: &Dictionary,
-        table: &CharTable,
-        pos: usize,
-        hi: usize,
-    ) {
-        let mut begin = pos;
-        while begin < hi && self.info[begin].mask & table.space_bit != 0 {
-            begin += 1;
-        }
-        if begin >= hi {
-            return;
-        }
-        let k = self.eojeol_at[begin] as usize;
-        let (start, end, mut id) = self.eojeols[k];
-        let (start, end) = (start as usize, end as usize);
-        if id == UNSEEN {
-            let word = &text[self.byte_at[start]..self.byte_at[end]];
-            id = if end - start > lookups::MAX_EOJEOL_CHARS || !lookups::self_contained(word) {
-                UNMEMOISED
-            } else if let Some(id) = self.memo.get(word) {
-                id
-            } else if self.memo.full() {
-                UNMEMOISED
-            } else {
-                let id = self.memo.begin(word);
-                // Every char's lookup, as if the text ended with the eojeol
-                // (it cannot read further: `lookups::self_contained`).
-                let first = self.nodes.len();
-                for at in start..end {
-                    self.lookup(dict, table, at, end);
-                    self.memo.push_char(self.nodes[first..].iter().map(|n| {
-                        let end = (n.end as usize - start) as u16;
-                        lookups::Found::new(end, n.left_id, n.right_id, n.word_cost, n.word)
-                    }));
-                    self.nodes.truncate(first);
-                }
-                id
-            };
-            self.eojeols[k].2 = id;
-        }
-        if id == UNMEMOISED {
-            self.lookup(dict, table, pos, hi);
-            return;
-        }
-        for f in self.memo.at(id, begin - start) {
-            self.nodes.push(Node {
-                pos: pos as u32,
-                end: (start + f.end as usize) as u32,
-                begin: begin as u32,
-                left_id: f.left_id,
-                right_id: f.right_id,
-                word_cost: f.word_cost,
-                word: f.word(),
-                total: 0,
-                prev: NIL,
-            });
-        }
     }
 
     /// MeCab's `Tokenizer::lookup` at char `pos`: skip spaces, then every

@@ -384,11 +384,6 @@ impl Lexicon {
         northern
     }
 
-    /// Every entry's surface.
-    pub fn surfaces(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| &*e.surface)
-    }
-
     pub fn entry(&self, i: u32) -> &Entry {
         &self.entries[i as usize]
     }

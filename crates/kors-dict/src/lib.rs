@@ -27,17 +27,6 @@ pub fn dictionary() -> &'static Dictionary {
     DICT.get_or_init(|| embedded::load().expect("embedded mecab-ko-dic is valid"))
 }
 
-static SPACED_SURFACES: &str = include_str!(concat!(
-    env!("LINDERA_WORKDIR"),
-    "/ko-dic/spaced_surfaces.txt"
-));
-
-/// The dictionary's surfaces that contain whitespace (내셔날␠, 영치기 영차):
-/// the only words that span two space-separated words.
-pub fn spaced_surfaces() -> impl Iterator<Item = &'static str> {
-    SPACED_SURFACES.split('\n').filter(|s| !s.is_empty())
-}
-
 /// mecab-ko's left-space penalty for a system word id: the extra cost of
 /// that entry when it begins right after whitespace (particles, endings,
 /// copula and suffixes rarely do).
