@@ -157,7 +157,8 @@ fn run_one(
     } else {
         let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
         // The ranking and its total, as `kors search` computes them.
-        let (hits, _) = search::rank_and_tally(searcher, &parsed, &req)?;
+        let (ranked, _) = search::rank_and_tally(searcher, &parsed, &req)?;
+        let hits = ranked.hits;
         if !opts.facets.is_empty() {
             let scan = search::tally::scan(searcher, &*parsed.query)?;
             std::hint::black_box(search::facets::compute(&scan, &opts.facets));

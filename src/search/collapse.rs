@@ -7,6 +7,7 @@
 //! one passage per key as it goes (`super::distinct`); each hit then names
 //! the other documents of its story ([`copies_of`]).
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -37,6 +38,9 @@ pub enum By {
 pub struct Stories {
     story: Vec<Column<u64>>,
     copy_key: Vec<Column<u64>>,
+    /// How often the plain top hits held copies lately, in 1/256 (a moving
+    /// average): see [`Stories::plain_first`].
+    copies_in_top: AtomicU32,
 }
 
 /// The last searcher's columns: opening them (a block table to read) was
@@ -74,7 +78,11 @@ impl Stories {
             story.push(ff.u64(name::STORY)?);
             copy_key.push(ff.u64(name::COPY_KEY)?);
         }
-        Ok(Stories { story, copy_key })
+        Ok(Stories {
+            story,
+            copy_key,
+            copies_in_top: AtomicU32::new(0),
+        })
     }
 
     /// The key of the passage at `addr` (`None`: no story, never collapsed).
@@ -84,6 +92,29 @@ impl Stories {
             By::Story => self.story[seg].first(addr.doc_id),
             By::Passage => self.copy_key[seg].first(addr.doc_id),
         }
+    }
+
+    /// Whether to rank as without collapsing first, and collapse only if
+    /// the top holds a copy: that costs nothing where copies are rare (the
+    /// court decisions, KCNA 2011–12), but twice where they are common
+    /// (KCNA 2024), so once a third of recent searches met copies, the
+    /// ranking collapses as it goes (`super::distinct`).
+    pub fn plain_first(&self) -> bool {
+        self.copies_in_top.load(Ordering::Relaxed) < 256 / 3
+    }
+
+    /// Records whether the plain top held copies.
+    pub fn met_copies(&self, met: bool) {
+        let old = self.copies_in_top.load(Ordering::Relaxed);
+        let new = old - old / 8 + if met { 32 } else { 0 };
+        self.copies_in_top.store(new, Ordering::Relaxed);
+    }
+
+    /// Whether `hits` hold two passages of one key.
+    pub fn repeats(&self, hits: &[(f32, DocAddress)], by: By) -> bool {
+        let mut seen = std::collections::HashSet::with_capacity(hits.len());
+        hits.iter()
+            .any(|&(_, a)| self.key(a, by).is_some_and(|k| !seen.insert(k)))
     }
 
     /// The story of the passage at `addr`.

@@ -49,6 +49,9 @@ struct SegmentTop {
     /// Min-heap by (score, then the later doc): entries whose score is no
     /// longer their key's best are stale and skipped.
     heap: BinaryHeap<Entry>,
+    /// Entries of `heap` a better passage of their key has replaced (rare:
+    /// copies score alike), so that the others need no check.
+    stale: usize,
     visited: u64,
     full: bool,
     matches: Vec<DocId>,
@@ -82,7 +85,10 @@ impl SegmentTop {
         }
         match self.best.get_mut(&key) {
             Some(held) if held.0 >= score => return self.threshold(k),
-            Some(held) => *held = (score, doc),
+            Some(held) => {
+                *held = (score, doc);
+                self.stale += 1;
+            }
             None => {
                 self.best.insert(key, (score, doc));
             }
@@ -90,8 +96,10 @@ impl SegmentTop {
         self.heap.push(Entry(score, doc, key));
         while self.best.len() > k {
             let Entry(s, d, key) = self.heap.pop().expect("more keys than entries");
-            if self.best.get(&key) == Some(&(s, d)) {
+            if self.stale == 0 || self.best.get(&key) == Some(&(s, d)) {
                 self.best.remove(&key);
+            } else {
+                self.stale -= 1;
             }
         }
         self.threshold(k)
@@ -106,10 +114,11 @@ impl SegmentTop {
             self.matches = Vec::new();
         }
         while let Some(Entry(s, d, key)) = self.heap.peek() {
-            if self.best.get(key) == Some(&(*s, *d)) {
+            if self.stale == 0 || self.best.get(key) == Some(&(*s, *d)) {
                 return *s;
             }
             self.heap.pop();
+            self.stale -= 1;
         }
         Score::MIN
     }
@@ -147,6 +156,7 @@ impl Collector for DistinctTop<'_> {
             ord,
             best: HashMap::default(),
             heap: BinaryHeap::new(),
+            stale: 0,
             visited: 0,
             full: false,
             matches: Vec::new(),

@@ -184,7 +184,14 @@ pub fn search(idx: &KorsIndex, req: &SearchRequest) -> Result<Results> {
 /// index once and runs many queries through this).
 pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> Result<Results> {
     let parsed = query::build_in(idx, Some(searcher), &req.query, &req.filters)?;
-    let (ranked, mut total) = rank_and_tally(searcher, &parsed, req)?;
+    let (
+        Ranked {
+            hits: ranked,
+            matches,
+            ..
+        },
+        mut total,
+    ) = rank_and_tally(searcher, &parsed, req)?;
     let mut undated = None;
     let mut facets = Vec::new();
     let ranked = if req.sort != Sort::Score || !req.facets.is_empty() {
@@ -245,7 +252,10 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
         }
         hits.push(hit);
     }
-    // Documents: exact when every matching passage is among the hits.
+    // Documents: exact when every match was seen (collapsed) or is a hit.
+    if total.documents.value == 0 && !matches.is_empty() {
+        total.documents = Count::exact(tally::documents_of(searcher, &matches)?);
+    }
     if total.documents.value == 0 && !hits.is_empty() {
         let ids: std::collections::HashSet<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
         total.documents = Count {
@@ -284,16 +294,17 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
 /// [`rank`] and the total it implies at no extra cost where it can (see
 /// [`tally`]); a full count when asked for (`count`, `-n 0`, `--group`) or
 /// when the page lies past the last hit. A total's `documents` is left at
-/// 0 when only the hits can tell it ([`search_in`] counts them).
+/// 0 when only the hits, or every match (returned when a collapsed ranking
+/// saw them all), can tell it ([`search_in`] counts them).
 pub fn rank_and_tally(
     searcher: &Searcher,
     parsed: &query::Parsed,
     req: &SearchRequest,
-) -> Result<(Vec<(f32, DocAddress)>, Total)> {
+) -> Result<(Ranked, Total)> {
     let Ranked {
         hits: ranked,
         seen,
-        documents: seen_documents,
+        matches,
     } = if req.sort == Sort::Score {
         rank(searcher, parsed, req)?
     } else {
@@ -301,7 +312,8 @@ pub fn rank_and_tally(
     };
     let full = req.count || req.limit == 0 || req.group || (ranked.is_empty() && req.offset > 0);
     if full && req.facets.is_empty() && req.sort == Sort::Score {
-        return Ok((ranked, tally::scan(searcher, &*parsed.query)?.total()));
+        let total = tally::scan(searcher, &*parsed.query)?.total();
+        return Ok((Ranked::page(ranked), total));
     }
     let seen_all = match seen {
         // Collapsed: the passages read, all of them or not.
@@ -321,13 +333,15 @@ pub fn rank_and_tally(
     };
     let documents = if passages.value == 0 {
         Count::exact(0)
-    } else if let Some(n) = seen_documents {
-        Count::exact(n)
     } else {
         Count::at_least(0)
     };
     Ok((
-        ranked,
+        Ranked {
+            hits: ranked,
+            seen,
+            matches,
+        },
         Total {
             passages,
             documents,
@@ -343,8 +357,20 @@ pub struct Ranked {
     /// The matching passages a collapsed ranking read: all of them
     /// (exact) or a lower bound. `None` when not collapsed.
     pub seen: Option<Count>,
-    /// The documents they are in, when they were all.
-    pub documents: Option<u64>,
+    /// Every match, when a collapsed ranking saw them all (for counting
+    /// their documents).
+    pub matches: Vec<DocAddress>,
+}
+
+impl Ranked {
+    /// Just these hits.
+    fn page(hits: Vec<(f32, DocAddress)>) -> Ranked {
+        Ranked {
+            hits,
+            seen: None,
+            matches: Vec::new(),
+        }
+    }
 }
 
 /// The ranked passages of a parsed request (score, address), after
@@ -372,8 +398,26 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
         return Ok(Ranked {
             hits,
             seen: None,
-            documents: None,
+            matches: Vec::new(),
         });
+    }
+    let top = |k: usize| {
+        searcher
+            .search(&*parsed.query, &TopDocs::with_limit(k).order_by_score())
+            .context("searching")
+    };
+    if let Some(stories) = stories.as_ref().filter(|s| s.plain_first()) {
+        let hits = top(want)?;
+        let met = stories.repeats(&hits, collapse::By::Passage);
+        stories.met_copies(met);
+        if !met {
+            // The first `want` are distinct: the collapsed page itself.
+            return Ok(Ranked {
+                hits: hits.into_iter().skip(req.offset).collect(),
+                seen: None,
+                matches: Vec::new(),
+            });
+        }
     }
     match &stories {
         Some(stories) => {
@@ -387,16 +431,15 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
                     },
                 )
                 .context("searching")?;
-            let (seen, documents) = if found.all {
-                let docs = tally::documents_of(searcher, &found.matches)?;
-                (Count::exact(found.visited), Some(docs))
+            let seen = if found.all {
+                Count::exact(found.visited)
             } else {
-                (Count::at_least(found.visited), None)
+                Count::at_least(found.visited)
             };
             Ok(Ranked {
                 hits: found.hits.into_iter().skip(req.offset).collect(),
                 seen: Some(seen),
-                documents,
+                matches: found.matches,
             })
         }
         None => Ok(Ranked {
@@ -409,7 +452,7 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
                 )
                 .context("searching")?,
             seen: None,
-            documents: None,
+            matches: Vec::new(),
         }),
     }
 }
