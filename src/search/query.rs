@@ -581,6 +581,15 @@ impl Converter<'_> {
                     q.map(|q| Some(Conv::One(q)))
                         .map_err(|e| QueryParserError::UnsupportedQuery(format!("Regex: {e}")))
                 }
+                // `field:*`: tantivy's "has a value" query works on fast
+                // fields only, and failed at search time with its own words.
+                UserInputLeaf::Exists { field } => {
+                    self.refusal = Some(format!(
+                        "`{field}:*` (any value of a field) is not supported: search for \
+                         words, or filter with --lang, --source, --since or --until"
+                    ));
+                    Err(QueryParserError::AllButQueryForbidden)
+                }
                 other => Ok(Some(Conv::One(
                     self.parser
                         .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(other)))?,
