@@ -14,9 +14,10 @@ use serde::Serialize;
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Opstamp, Searcher, TantivyDocument, Term};
 
+use super::{stored_day, stored_str};
 use crate::error::{Context, Result};
 use crate::index::doc_ids::DocIds;
 use crate::index::schema::name;
@@ -116,11 +117,6 @@ impl Stories {
         hits.iter()
             .any(|&(_, a)| self.key(a, by).is_some_and(|k| !seen.insert(k)))
     }
-
-    /// The story of the passage at `addr`.
-    pub fn story(&self, addr: DocAddress) -> Option<u64> {
-        self.story[addr.segment_ord as usize].first(addr.doc_id)
-    }
 }
 
 /// Another document of a hit's story.
@@ -162,20 +158,12 @@ pub fn copies_of(
     for (doc_id, addr) in first.into_iter().take(MAX_LISTED) {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a copy")?;
         let f = &idx.fields;
-        let s = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
         listed.push(CopyRef {
             doc_id,
-            title: s(f.stored_title),
-            source: s(f.source),
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .map(|d| d.into_utc().date().to_string()),
-            url: s(f.url),
+            title: stored_str(&doc, f.stored_title),
+            source: stored_str(&doc, f.source),
+            date: stored_day(&doc, f.date),
+            url: stored_str(&doc, f.url),
         });
     }
     Ok((count, listed))

@@ -229,7 +229,12 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
     for (i, (score, addr)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(addr).context("reading a stored passage")?;
         let mut hit = to_hit(idx, &doc, req.offset + i + 1, score);
-        if let (Some(story), Some(ids)) = (stories.as_ref().and_then(|s| s.story(addr)), &ids) {
+        if let (Some(story), Some(ids)) = (
+            stories
+                .as_ref()
+                .and_then(|s| s.key(addr, collapse::By::Story)),
+            &ids,
+        ) {
             (hit.copies, hit.copy_docs) =
                 collapse::copies_of(idx, searcher, ids, story, &hit.doc_id)?;
         }
@@ -470,13 +475,23 @@ fn explanation_json(idx: &KorsIndex, e: &tantivy::query::Explanation) -> Result<
     Ok(serde_json::from_str(&json)?)
 }
 
+/// A stored text field's first value.
+pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// A stored date as YYYY-MM-DD.
+pub(crate) fn stored_day(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .map(|d| d.into_utc().date().to_string())
+}
+
 fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hit {
     let f = &idx.fields;
-    let s = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
+    let s = |field| stored_str(doc, field);
     let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     Hit {
         rank,
@@ -486,10 +501,7 @@ fn to_hit(idx: &KorsIndex, doc: &TantivyDocument, rank: usize, score: f32) -> Hi
         title: s(f.stored_title),
         author: s(f.author),
         source: s(f.source),
-        date: doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .map(|d| d.into_utc().date().to_string()),
+        date: stored_day(doc, f.date),
         url: s(f.url),
         lang: s(f.lang),
         path: s(f.path),
