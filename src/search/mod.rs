@@ -12,6 +12,7 @@ pub mod expand;
 pub mod facets;
 pub mod group;
 pub mod marks;
+pub mod max_score;
 pub mod notes;
 pub mod output;
 pub mod query;
@@ -394,8 +395,14 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
         None
     };
     let want = req.offset + limit;
+    // A flat OR of terms is ranked by MaxScore; anything else by tantivy.
+    let union = max_score::union_of(&*parsed.query);
+    let query: &dyn tantivy::query::Query = match &union {
+        Some(u) => u,
+        None => &*parsed.query,
+    };
     if req.group {
-        let hits = group::best_per_document(searcher, &*parsed.query, want, stories.as_deref())?
+        let hits = group::best_per_document(searcher, query, want, stories.as_deref())?
             .into_iter()
             .skip(req.offset)
             .map(|b| (b.score, b.addr))
@@ -408,7 +415,7 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
     }
     let top = |k: usize| {
         searcher
-            .search(&*parsed.query, &TopDocs::with_limit(k).order_by_score())
+            .search(query, &TopDocs::with_limit(k).order_by_score())
             .context("searching")
     };
     if let Some(stories) = stories.as_ref().filter(|s| s.plain_first()) {
@@ -428,7 +435,7 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
         Some(stories) => {
             let found = searcher
                 .search(
-                    &*parsed.query,
+                    query,
                     &distinct::DistinctTop {
                         stories,
                         by: collapse::By::Passage,
@@ -450,7 +457,7 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
         None => Ok(Ranked {
             hits: searcher
                 .search(
-                    &*parsed.query,
+                    query,
                     &TopDocs::with_limit(limit)
                         .and_offset(req.offset)
                         .order_by_score(),
