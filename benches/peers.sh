@@ -62,7 +62,7 @@ command -v rg >/dev/null || apt_install ripgrep || echo "peers.sh: ripgrep left 
 # Anserini's JsonCollection: {"id", "contents"}; tantivy-cli: {"title", "body"}.
 for c in ko en; do
     [ $c = ko ] && src=$KO || src=$EN
-    [ -e "$W/$c-anserini/docs.jsonl" ] && continue
+    [ -e "$W/$c-anserini/docs.jsonl" ] && [ -e "$W/$c-tantivy.jsonl" ] && continue
     mkdir -p "$W/$c-anserini"
     python3 - "$src" "$W/$c-anserini/docs.jsonl" "$W/$c-tantivy.jsonl" <<'PY'
 import json, sys

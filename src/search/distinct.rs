@@ -1,5 +1,6 @@
-//! The best `k` passages of distinct stories, collected in one pass with
-//! block-max WAND, as tantivy's `TopDocs` collects the best `k` passages.
+//! The best `k` passages of distinct stories, collected in one pruned pass
+//! (the weight's `for_each_pruning`: MaxScore or block-max WAND), as
+//! tantivy's `TopDocs` collects the best `k` passages.
 //!
 //! Collapsing after `TopDocs` had to read deeper wherever copies share the
 //! top (their scores are equal, so each copy fills a slot and the pruning

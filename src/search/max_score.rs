@@ -214,16 +214,42 @@ impl Cursor {
         }
     }
 
+    /// Adds the scores of the matches before `end` (from `base` on) to
+    /// `scores`, marking them in `matched`; the cursor stops at `end`.
     #[inline]
-    fn advance(&mut self) {
+    fn add_up(&mut self, base: DocId, end: DocId, scores: &mut [Score], matched: &mut [u64]) {
+        let mut add = |doc: DocId, score: Score| {
+            let i = (doc - base) as usize;
+            scores[i] += score;
+            matched[i / 64] |= 1 << (i % 64);
+        };
         match &mut self.source {
-            Source::Term(t) if t.at == BLOCK - 1 => {
+            // A block at a time, over its decoded arrays.
+            Source::Term(t) => loop {
+                let (docs, freqs) = (t.postings.docs(), t.postings.freqs());
+                let mut i = t.at;
+                while i < docs.len() && docs[i] < end {
+                    add(
+                        docs[i],
+                        t.bm25.score(t.norms.fieldnorm_id(docs[i]), freqs[i]),
+                    );
+                    i += 1;
+                }
+                // Stopped inside the block, or at the end of the last one
+                // (past it, `doc` reads TERMINATED).
+                if i < docs.len() || docs.len() < BLOCK {
+                    t.at = i;
+                    return;
+                }
                 t.at = 0;
                 t.postings.advance();
-            }
-            Source::Term(t) => t.at += 1,
+            },
             Source::Scorer(s) => {
-                s.advance();
+                while s.doc() < end {
+                    let doc = s.doc();
+                    add(doc, s.score());
+                    s.advance();
+                }
             }
         }
     }
@@ -351,16 +377,7 @@ fn top_k(
         let end = base.saturating_add(window);
         window = (window * 2).min(WINDOW);
         for c in ess.iter_mut() {
-            loop {
-                let doc = c.doc();
-                if doc >= end {
-                    break;
-                }
-                let i = (doc - base) as usize;
-                scores[i] += c.score();
-                matched[i / 64] |= 1 << (i % 64);
-                c.advance();
-            }
+            c.add_up(base, end, &mut scores, &mut matched);
         }
         // The non-essential terms can add at most this.
         let most = prefix[first];

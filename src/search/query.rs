@@ -449,8 +449,9 @@ impl Conv {
 /// tantivy's `QueryParser` turns a word that analyzes to several terms
 /// (`설립했다` → 설립 + 하, a compound and its parts, `bigram` pairs) into a
 /// phrase query, and nests each word's terms in their own boolean query.
-/// Both cost: a phrase only matches that exact form, and tantivy prunes with
-/// block-max WAND only over a flat union of term queries. So unquoted words
+/// Both cost: a phrase only matches that exact form, and the ranking prunes
+/// (tantivy's block-max WAND, kors's [`super::max_score`]) only over a flat
+/// union of terms. So unquoted words
 /// on the text fields become a flat OR of their terms (as Lucene's classic
 /// parser does), and nested disjunctions are merged into their parent (the
 /// BM25 sum is the same). Everything else (quoted phrases,

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The tail of query latency, two builds side by side: each set's p50, p99,
+# p99/p50 and its ten slowest queries (median of their runs), for build A
+# then build B, ROUNDS times in turn (A B A B), on the indexes and query
+# files that benches/peers.sh leaves in WORKDIR.
+#
+#   sh benches/peers.sh && sh benches/tail.sh OLD_KORS NEW_KORS [WORKDIR]
+#
+# WARMUP and ITER rounds per set (default 20 and 50), ROUNDS (default 2).
+set -eu
+A=$1
+B=$2
+W=${3:-/tmp/kors-peers}
+WARMUP=${WARMUP:-20}
+ITER=${ITER:-50}
+ROUNDS=${ROUNDS:-2}
+for f in "$A" "$B" "$W/kors-ko" "$W/kors-en"; do
+    [ -e "$f" ] || { echo "tail.sh: missing $f (run benches/peers.sh first)" >&2; exit 2; }
+done
+for round in $(seq 1 "$ROUNDS"); do
+    for k in "$A" "$B"; do
+        for cs in ko:korquad-200 ko:ko-topical en:en-titles-200 en:en-topical; do
+            c=${cs%%:*} s=${cs#*:}
+            "$k" --index "$W/kors-$c" bench --queries "$W/$s.q" --warmup "$WARMUP" --iterations "$ITER" --json |
+                python3 -c '
+import json, sys
+s = json.load(sys.stdin)["sets"][0]
+slow = ", ".join("%d `%s`" % (q["median_us"], q["query"][:48]) for q in s["slowest"])
+print("| %s | %s | %d / %d | %.1f | %s |" % (sys.argv[1], sys.argv[2], s["p50_us"], s["p99_us"], s["p99_us"] / s["p50_us"], slow))
+' "$(basename "$k")" "$s"
+        done
+    done
+done
