@@ -168,14 +168,7 @@ fn new_docs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
 /// the lock before reading makes the other run fail at once instead.
 #[test]
 fn overlapping_adds_of_the_same_documents_never_duplicate() {
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("overlapping adds: skipped, strace is not installed");
-        return;
-    }
+    super::require_strace("overlapping adds");
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
     super::add_first_part(tmp.path(), &index);

@@ -98,6 +98,16 @@ pub fn shared_corpus(rel: &str) -> PathBuf {
     crate::shared(&format!("corpora/{rel}"))
 }
 
+/// Fails with a clear message when `strace` (which these tests use to hold
+/// or watch a system call) is missing: `.ci/run` installs it.
+pub fn require_strace(test: &str) {
+    let found = Command::new("strace").arg("-V").output().is_ok();
+    assert!(
+        found,
+        "{test}: needs strace, which is not installed (apt-get install strace; .ci/run installs it)"
+    );
+}
+
 /// The load used by the kill, SIGINT and concurrency tests: the KCNA 2024
 /// JSONL (about 2,000 lines, 1,800 documents) split into files of 250 lines.
 pub struct Batch {

@@ -114,14 +114,7 @@ fn a_swap_killed_between_the_fallback_renames_is_recovered() {
 /// retries once), not fail calling the index damaged.
 #[test]
 fn a_search_that_meets_the_swap_answers_from_the_new_index() {
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("search during a swap: skipped, strace is not installed");
-        return;
-    }
+    super::require_strace("search during a swap");
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
@@ -203,14 +196,7 @@ fn first_id(path: &Path) -> String {
 /// index after it (seen through `strace -y`, which names each fd's file).
 #[test]
 fn a_rebuild_syncs_kors_json_before_the_swap_and_the_parent_after() {
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("rebuild syncs: skipped, strace is not installed");
-        return;
-    }
+    super::require_strace("rebuild syncs");
     let b = batch();
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("idx");
