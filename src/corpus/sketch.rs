@@ -122,6 +122,17 @@ impl Sketch {
     }
 }
 
+/// Whether `b` starts with a Hangul syllable (U+AC00–U+D7A3: UTF-8
+/// EA B0 80 to ED 9E A3).
+#[inline]
+fn hangul_syllable(b: &[u8]) -> bool {
+    let c = match b {
+        [x, y, z, ..] => u32::from(x & 0x0F) << 12 | u32::from(y & 0x3F) << 6 | u32::from(z & 0x3F),
+        _ => return false,
+    };
+    (0xAC00..=0xD7A3).contains(&c)
+}
+
 /// The hash of each word (a run of letters and digits), case-folded:
 /// "Putin" and "PUTIN" are one word. FNV-1a of the lower-cased UTF-8,
 /// read byte by byte where the text is ASCII (most of an English ingest's
@@ -138,6 +149,12 @@ fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
                 h.write(&[b.to_ascii_lowercase()]);
             }
             (b.is_ascii_alphanumeric(), 1)
+        } else if (0xEA..=0xED).contains(&b) && hangul_syllable(&bytes[i..]) {
+            // A Hangul syllable (most of a Korean text): a letter without
+            // case, hashed as it is (`is_alphanumeric` and `to_lowercase`
+            // search Unicode's tables for every one).
+            h.write(&bytes[i..i + 3]);
+            (true, 3)
         } else {
             let c = text[i..].chars().next().expect("a char boundary");
             if c.is_alphanumeric() {
@@ -296,7 +313,7 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_letters_and_digits_in_any_script_case_folded() {
-        let text = "Putin's VISIT: 뿌찐 방문, Путин-2024 ÉTÉ… ok";
+        let text = "Putin's VISIT: 뿌찐 방문, Путин-2024 ÉTÉ… ok 가힣·ㄱㅏ 漢字 ힰ\u{D7A4}";
         let mut got = Vec::new();
         for_each_word(text, |h| got.push(h));
         let want: Vec<u64> = text
@@ -308,7 +325,7 @@ mod tests {
                 h.finish()
             })
             .collect();
-        assert_eq!(got.len(), 9);
+        assert_eq!(got.len(), 13);
         assert_eq!(got, want);
     }
 
