@@ -11,7 +11,9 @@
 //! clauses bring, and only while it can still win, each bounded by the
 //! best score of its block of 128 postings where that block reaches the
 //! document. The essential clauses are added up window by window, term by
-//! term (a tight loop per term, no merging of cursors).
+//! term (a tight loop per term, no merging of cursors). Under filters
+//! (`--lang`, `--source`, dates) a candidate must also match each filter
+//! before any non-essential clause is read.
 //!
 //! Scores are the same BM25 sums tantivy computes (each term's
 //! [`Bm25Weight`], a phrase's own scorer); only the order of the additions
@@ -23,8 +25,8 @@ use std::fmt;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer,
-    TermQuery, Weight,
+    Bm25Weight, BooleanQuery, ConstScoreQuery, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term, TERMINATED};
@@ -33,11 +35,14 @@ use tantivy::{DocId, Score, SegmentReader, Term, TERMINATED};
 const BLOCK: usize = 128;
 
 /// A flat OR of terms and phrases; a term the query names twice is one
-/// clause counted twice (`년 … 년`: the same BM25 sum, one cursor).
+/// clause counted twice (`년 … 년`: the same BM25 sum, one cursor). With
+/// filters (`--lang`, `--source`, dates: constant-score clauses every hit
+/// must match), the OR is required and the filters' constant added.
 #[derive(Clone)]
 pub struct Union {
     terms: Vec<(Term, Score)>,
     phrases: Vec<PhraseQuery>,
+    filters: Vec<ConstScoreQuery>,
     /// The query it stands for, for everything but the pruned top-k.
     query: BooleanQuery,
 }
@@ -48,20 +53,43 @@ impl fmt::Debug for Union {
     }
 }
 
-/// The query as a [`Union`], when it is an OR of two or more plain terms
-/// or phrases (unquoted words and quoted ones: kors's commonest queries);
-/// `None` for anything else, which tantivy runs as it is.
+/// The query as a [`Union`]: an OR of two or more plain terms or phrases
+/// (unquoted words and quoted ones: kors's commonest queries), or any OR of
+/// them (one word too) under filters; `None` for anything else, which
+/// tantivy runs as it is.
 pub fn union_of(query: &dyn Query) -> Option<Union> {
     let b = query.downcast_ref::<BooleanQuery>()?;
-    if b.clauses().len() < 2 || b.get_minimum_number_should_match() > 1 {
-        return None;
-    }
+    let (words, filters) = match or_of(b) {
+        Some(words) if words.len() >= 2 => (words, Vec::new()),
+        Some(_) => return None,
+        None => {
+            // The words (one MUST clause) and the filters.
+            let mut words = None;
+            let mut filters = Vec::new();
+            for (occur, q) in b.clauses() {
+                if *occur != Occur::Must {
+                    return None;
+                }
+                match q.downcast_ref::<ConstScoreQuery>() {
+                    Some(f) => filters.push(f.clone()),
+                    None if words.is_none() => words = Some(&**q),
+                    None => return None,
+                }
+            }
+            let words = words?;
+            let words = match words.downcast_ref::<BooleanQuery>() {
+                Some(w) => or_of(w)?,
+                None => vec![words],
+            };
+            if filters.is_empty() || words.is_empty() {
+                return None;
+            }
+            (words, filters)
+        }
+    };
     let mut terms: Vec<(Term, Score)> = Vec::new();
     let mut phrases = Vec::new();
-    for (occur, q) in b.clauses() {
-        if *occur != Occur::Should {
-            return None;
-        }
+    for q in words {
         if let Some(p) = q.downcast_ref::<PhraseQuery>() {
             phrases.push(p.clone());
             continue;
@@ -75,8 +103,16 @@ pub fn union_of(query: &dyn Query) -> Option<Union> {
     Some(Union {
         terms,
         phrases,
+        filters,
         query: b.clone(),
     })
+}
+
+/// The clauses of an OR (only SHOULD clauses, one enough).
+fn or_of(b: &BooleanQuery) -> Option<Vec<&dyn Query>> {
+    (b.get_minimum_number_should_match() <= 1
+        && b.clauses().iter().all(|(o, _)| *o == Occur::Should))
+    .then(|| b.clauses().iter().map(|(_, q)| &**q).collect())
 }
 
 impl Query for Union {
@@ -107,10 +143,16 @@ impl Query for Union {
                 Ok((p.weight(scoring)?, best.max_score()))
             })
             .collect::<tantivy::Result<_>>()?;
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| f.weight(scoring))
+            .collect::<tantivy::Result<_>>()?;
         Ok(Box::new(UnionWeight {
             inner,
             terms,
             phrases,
+            filters,
         }))
     }
 
@@ -125,6 +167,8 @@ struct UnionWeight {
     terms: Vec<(Term, Bm25Weight)>,
     /// Each phrase's weight and best score.
     phrases: Vec<(Box<dyn Weight>, Score)>,
+    /// Constant-score clauses every hit must match.
+    filters: Vec<Box<dyn Weight>>,
 }
 
 impl Weight for UnionWeight {
@@ -171,7 +215,23 @@ impl Weight for UnionWeight {
                 source: Source::Scorer(weight.scorer(reader, 1.0)?),
             });
         }
-        top_k(cursors, threshold, callback);
+        // A filter adds its constant to every hit (kors's add 0).
+        let mut filters = Vec::with_capacity(self.filters.len());
+        let mut constant: Score = 0.0;
+        for weight in &self.filters {
+            let mut f = weight.scorer(reader, 1.0)?;
+            if f.doc() == TERMINATED {
+                return Ok(());
+            }
+            constant += f.score();
+            filters.push(f);
+        }
+        top_k(
+            cursors,
+            &mut filters,
+            threshold - constant,
+            &mut |doc, score| callback(doc, score + constant) - constant,
+        );
         Ok(())
     }
 }
@@ -341,11 +401,13 @@ impl Hot {
 const WINDOW: u32 = 4096;
 const FIRST_WINDOW: u32 = 128;
 
-/// Calls `callback` with every document whose score may beat `threshold`
-/// (at least every one that does), in document order; `callback` returns
-/// the new threshold, as tantivy's `Weight::for_each_pruning` asks.
+/// Calls `callback` with every document that all `filters` match and whose
+/// score may beat `threshold` (at least every one that does), in document
+/// order; `callback` returns the new threshold, as tantivy's
+/// `Weight::for_each_pruning` asks.
 fn top_k(
     mut cursors: Vec<Cursor>,
+    filters: &mut [Box<dyn Scorer>],
     mut threshold: Score,
     callback: &mut dyn FnMut(DocId, Score) -> Score,
 ) {
@@ -387,6 +449,15 @@ fn top_k(
                 *bits &= *bits - 1;
                 let (doc, mut score) = (base + i as DocId, std::mem::take(&mut scores[i]));
                 if score + most <= threshold {
+                    continue;
+                }
+                let kept = filters.iter_mut().all(|f| {
+                    if f.doc() < doc {
+                        f.seek(doc);
+                    }
+                    f.doc() == doc
+                });
+                if !kept {
                     continue;
                 }
                 // The non-essential terms, best first, while the document
@@ -506,8 +577,32 @@ mod tests {
         }
         assert!(queries.len() > 300, "{} queries", queries.len());
         let near = |a: Score, b: Score| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+        // Each also under filters, as `--lang` and dates make them: one
+        // common word (constant 0, as kors's filters), or two, one adding
+        // 1.5; and one word alone under a filter.
+        let filter = |w: &str, score: Score| -> (Occur, Box<dyn Query>) {
+            (Occur::Must, Box::new(ConstScoreQuery::new(term(w), score)))
+        };
+        let mut all: Vec<BooleanQuery> = Vec::new();
         for clauses in queries {
-            let query = BooleanQuery::new(clauses);
+            let or = BooleanQuery::new(clauses);
+            let first = or.clauses()[0].1.box_clone();
+            all.push(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(or.clone())),
+                filter("the", 0.0),
+            ]));
+            all.push(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(or.clone())),
+                filter("of", 1.5),
+                filter("and", 0.0),
+            ]));
+            all.push(BooleanQuery::new(vec![
+                (Occur::Must, first),
+                filter("of", 0.0),
+            ]));
+            all.push(or);
+        }
+        for query in all {
             let union = union_of(&query).expect("a flat union");
             for k in [1, 10, 100] {
                 let want = top(&searcher, &query, k);
@@ -546,5 +641,17 @@ mod tests {
         assert_eq!(union("Korea"), None);
         assert_eq!(union("+Korea Russia"), None);
         assert_eq!(union("Korea lang:en"), None);
+        // Filters, as `--lang` and dates add them, keep the words' union.
+        let filtered = |q: &str| {
+            let filters = Filters {
+                lang: Some("en".into()),
+                ..Filters::default()
+            };
+            let parsed = build(&idx, q, &filters).unwrap();
+            union_of(&*parsed.query).map(|u| (u.terms.len(), u.filters.len()))
+        };
+        assert_eq!(filtered("Korea Russia"), Some((2, 1)));
+        assert_eq!(filtered("Korea"), Some((1, 1)));
+        assert_eq!(filtered("+Korea Russia"), None);
     }
 }

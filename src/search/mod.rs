@@ -395,7 +395,8 @@ pub fn rank(searcher: &Searcher, parsed: &query::Parsed, req: &SearchRequest) ->
         None
     };
     let want = req.offset + limit;
-    // A flat OR of terms is ranked by MaxScore; anything else by tantivy.
+    // An OR of terms and phrases, filtered or not, is ranked by MaxScore;
+    // anything else by tantivy.
     let union = max_score::union_of(&*parsed.query);
     let query: &dyn tantivy::query::Query = match &union {
         Some(u) => u,
