@@ -250,22 +250,8 @@ pub struct SearchArgs {
     /// JSON Lines: one object per hit
     #[arg(long)]
     pub json: bool,
-    /// Only passages in this language (en, ko, ru…; en also matches en-gb)
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
-    /// Only documents from this source: its whole name or first words, any case
-    /// (kcna matches "KCNA (kcna.kp, English)")
-    #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
-    /// Only documents dated on or after this day (undated ones are left out)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub since: Option<String>,
-    /// Only documents dated on or before this day (undated ones are left out)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub until: Option<String>,
-    /// Only the document with this id
-    #[arg(long, value_name = "ID")]
-    pub doc: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Order: score (best first), date (oldest first) or -date (newest
     /// first); undated passages come last and are counted
     #[arg(long, value_name = "ORDER", allow_hyphen_values = true,
@@ -295,6 +281,27 @@ pub struct SearchArgs {
         value_name = "DIR"
     )]
     pub corpus: PathBuf,
+}
+
+/// The filters of `kors search` (and `kors bench`).
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only passages in this language (en, ko, ru…; en also matches en-gb)
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Only documents from this source: its whole name or first words, any case
+    /// (kcna matches "KCNA (kcna.kp, English)")
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Only documents dated on or after this day (undated ones are left out)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Only documents dated on or before this day (undated ones are left out)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    /// Only the document with this id
+    #[arg(long, value_name = "ID")]
+    pub doc: Option<String>,
 }
 
 /// A field `--facet` counts by.
@@ -491,6 +498,9 @@ pub struct BenchArgs {
     /// Also count matching documents by this field, as `search --facet` (repeatable)
     #[arg(long, value_enum, value_name = "FIELD")]
     pub facet: Vec<FacetChoice>,
+    /// Every query under these filters, as `kors search` applies them
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// One JSON object
     #[arg(long)]
     pub json: bool,

@@ -190,6 +190,7 @@ impl Config {
                     threads: a.threads as usize,
                     mode: a.mode.into(),
                     facets: a.facet.into_iter().map(Into::into).collect(),
+                    filters: filters(a.filters)?,
                 },
                 format: json_or_plain(a.json),
             },
@@ -266,16 +267,21 @@ fn stdin_query() -> Result<String> {
     Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn search(a: cli::SearchArgs) -> Result<Task> {
+/// `--lang`, `--source`, `--since`, `--until`, `--doc`.
+fn filters(a: cli::FilterArgs) -> Result<Filters> {
     let (since, until) =
         parse_range(a.since.as_deref(), a.until.as_deref()).map_err(Error::Usage)?;
-    let filters = Filters {
+    Ok(Filters {
         lang: a.lang,
         source: a.source,
         since,
         until,
         doc: a.doc,
-    };
+    })
+}
+
+fn search(a: cli::SearchArgs) -> Result<Task> {
+    let filters = filters(a.filters)?;
     let format = if a.json {
         Format::Json
     } else {

@@ -44,6 +44,9 @@ pub struct BenchOptions {
     /// Also count the matching documents by these fields (`kors search
     /// --facet`).
     pub facets: Vec<search::FacetKind>,
+    /// Every query under these filters (`kors search --lang`, `--since` …).
+    #[serde(skip_serializing_if = "Filters::none")]
+    pub filters: Filters,
 }
 
 impl BenchOptions {
@@ -56,6 +59,7 @@ impl BenchOptions {
         threads: 1,
         mode: QueryMode::Syntax,
         facets: Vec::new(),
+        filters: Filters::NONE,
     };
 }
 
@@ -138,7 +142,7 @@ fn run_one(
 ) -> Result<usize> {
     let req = SearchRequest {
         query: q.to_string(),
-        filters: Filters::default(),
+        filters: opts.filters.clone(),
         limit: opts.limit,
         offset: 0,
         group: false,
@@ -322,6 +326,12 @@ impl Report for BenchReport {
             r.options.warmup,
             r.options.iterations
         )?;
+        if r.options.filters.any() {
+            let flags: Vec<String> = (r.options.filters.flags().into_iter())
+                .map(|(k, v)| format!("--{k} {v}"))
+                .collect();
+            writeln!(w, "every query under {}", flags.join(" "))?;
+        }
         writeln!(
             w,
             "{:<16} {:>5} {:>7} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>9}",

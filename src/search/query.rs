@@ -53,6 +53,20 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// No filter.
+    pub const NONE: Filters = Filters {
+        lang: None,
+        source: None,
+        since: None,
+        until: None,
+        doc: None,
+    };
+
+    /// Whether no filter is set.
+    pub fn none(&self) -> bool {
+        !self.any()
+    }
+
     /// Whether any filter is set.
     pub fn any(&self) -> bool {
         self.lang.is_some()
@@ -60,6 +74,35 @@ impl Filters {
             || self.since.is_some()
             || self.until.is_some()
             || self.doc.is_some()
+    }
+}
+
+/// As the flags that set them: `{"lang": "en", "since": "2011-06-01"}`.
+impl serde::Serialize for Filters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for (key, value) in self.flags() {
+            m.serialize_entry(key, &value)?;
+        }
+        m.end()
+    }
+}
+
+impl Filters {
+    /// (flag, value) of each filter set.
+    pub fn flags(&self) -> Vec<(&'static str, String)> {
+        let day = |d: &Option<Date>| d.map(|d| d.to_string());
+        [
+            ("lang", self.lang.clone()),
+            ("source", self.source.clone()),
+            ("since", day(&self.since)),
+            ("until", day(&self.until)),
+            ("doc", self.doc.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
     }
 }
 

@@ -316,6 +316,26 @@ fn eval_and_bench_run_end_to_end() {
     assert_eq!(v["sets"][0]["queries"], 2);
     assert_eq!(v["sets"][0]["samples"], 2 * 2 * 3);
     assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
+    assert!(v.get("filters").is_none(), "{v}");
+
+    // Under `kors search`'s filters: only the English passage is left, so
+    // 러시아 finds nothing and gas its one passage.
+    let v = run_json(
+        &tmp,
+        &bigram,
+        &[
+            "bench",
+            "--json",
+            "--queries",
+            "mine.txt",
+            "--lang",
+            "en",
+            "--iterations",
+            "2",
+        ],
+    );
+    assert_eq!(v["filters"], serde_json::json!({"lang": "en"}), "{v}");
+    assert_eq!(v["sets"][0]["mean_hits"], 0.5, "{v}");
 
     // The bag-of-words diagnostic finds the same documents here.
     let v = run_json(
