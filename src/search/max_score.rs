@@ -197,6 +197,11 @@ impl Weight for UnionWeight {
             else {
                 continue;
             };
+            // Without frequencies (`doc:`, `source:`) tantivy keeps no block
+            // maxima, and computes 0 for a loaded block: bound by the best.
+            let blocks = (reader.schema().get_field_entry(term.field()).field_type())
+                .get_index_record_option()
+                .is_some_and(IndexRecordOption::has_freq);
             cursors.push(Cursor {
                 max: bm25.max_score(),
                 source: Source::Term(TermPostings {
@@ -204,6 +209,7 @@ impl Weight for UnionWeight {
                     at: 0,
                     bm25: bm25.clone(),
                     norms: reader.get_fieldnorms_reader(term.field())?,
+                    blocks,
                     block_end: TERMINATED,
                     block_max: 0.0,
                 }),
@@ -259,6 +265,8 @@ struct TermPostings {
     at: usize,
     bm25: Bm25Weight,
     norms: FieldNormReader,
+    /// Whether blocks carry their best scores.
+    blocks: bool,
     /// The last document of the block whose best score is `block_max`
     /// (tantivy's own cache of it sits behind a call).
     block_end: DocId,
@@ -286,13 +294,13 @@ impl Cursor {
         match &mut self.source {
             // A block at a time, over its decoded arrays.
             Source::Term(t) => loop {
-                let (docs, freqs) = (t.postings.docs(), t.postings.freqs());
+                let docs = t.postings.docs();
                 let mut i = t.at;
                 while i < docs.len() && docs[i] < end {
-                    add(
-                        docs[i],
-                        t.bm25.score(t.norms.fieldnorm_id(docs[i]), freqs[i]),
-                    );
+                    // (`freq` is 1 where the field keeps no frequencies:
+                    // `doc:`, `source:`; `freqs()` is then empty.)
+                    let tf = t.postings.freq(i);
+                    add(docs[i], t.bm25.score(t.norms.fieldnorm_id(docs[i]), tf));
                     i += 1;
                 }
                 // Stopped inside the block, or at the end of the last one
@@ -342,7 +350,7 @@ impl Cursor {
     /// Where the cursor is, for [`Hot::bound`].
     #[inline]
     fn hot(&mut self) -> Hot {
-        let doc = self.doc();
+        let (doc, max) = (self.doc(), self.max);
         let Source::Term(t) = &mut self.source else {
             return Hot {
                 doc,
@@ -354,7 +362,10 @@ impl Cursor {
         let last = t.postings.docs().last().copied().unwrap_or(TERMINATED);
         if last != t.block_end {
             t.block_end = last;
-            t.block_max = t.postings.block_max_score(&t.norms, &t.bm25);
+            t.block_max = match t.blocks {
+                true => t.postings.block_max_score(&t.norms, &t.bm25),
+                false => max,
+            };
         }
         Hot {
             doc,
@@ -495,15 +506,23 @@ mod tests {
     use super::*;
     use crate::search::query::{build, Filters};
     use tantivy::collector::TopDocs;
-    use tantivy::schema::{Schema, TEXT};
+    use tantivy::schema::{Schema, STRING, TEXT};
     use tantivy::{doc, DocAddress, Index};
 
     /// Every sentence of the bundled corpus (KCNA stories, New Year
     /// addresses, headlines, parallel news) a document, in two segments:
-    /// posting lists of many blocks, and many windows.
-    fn lines_index() -> (Index, tantivy::schema::Field, Vec<String>) {
+    /// posting lists of many blocks, and many windows; and a keyword of
+    /// fifty (`k0`…`k49`) in a field without frequencies.
+    fn lines_index() -> (
+        Index,
+        tantivy::schema::Field,
+        tantivy::schema::Field,
+        Vec<String>,
+    ) {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
+        // A keyword field keeps no frequencies (as kors's `doc`, `source`).
+        let id = schema.add_text_field("id", STRING);
         let index = Index::create_in_ram(schema.build());
         let mut lines = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
@@ -522,13 +541,16 @@ mod tests {
         );
         let mut writer = index.writer_with_num_threads(1, 50_000_000).unwrap();
         for (i, line) in lines.iter().enumerate() {
-            writer.add_document(doc!(text => line.as_str())).unwrap();
+            let key = format!("k{}", i % 50);
+            writer
+                .add_document(doc!(text => line.as_str(), id => key))
+                .unwrap();
             if i == lines.len() / 3 {
                 writer.commit().unwrap();
             }
         }
         writer.commit().unwrap();
-        (index, text, lines)
+        (index, text, id, lines)
     }
 
     fn top(searcher: &tantivy::Searcher, q: &dyn Query, k: usize) -> Vec<(Score, DocAddress)> {
@@ -539,7 +561,7 @@ mod tests {
 
     #[test]
     fn ranks_as_tantivy_does() {
-        let (index, text, lines) = lines_index();
+        let (index, text, id, lines) = lines_index();
         let searcher = index.reader().unwrap().searcher();
         let term = |w: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -574,6 +596,15 @@ mod tests {
             let mut with_phrase: Vec<(Occur, Box<dyn Query>)> = or(&words[3..6]);
             with_phrase.push((Occur::Should, Box::new(phrase)));
             queries.push(with_phrase);
+            // A word of a field without frequencies (`doc:k1` beside words:
+            // found by the query fuzzer).
+            let mut with_key: Vec<(Occur, Box<dyn Query>)> = or(&words[1..3]);
+            let key = Term::from_field_text(id, &format!("k{}", words.len() % 50));
+            with_key.push((
+                Occur::Should,
+                Box::new(TermQuery::new(key, IndexRecordOption::Basic)),
+            ));
+            queries.push(with_key);
         }
         assert!(queries.len() > 300, "{} queries", queries.len());
         let near = |a: Score, b: Score| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
