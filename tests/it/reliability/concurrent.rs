@@ -236,8 +236,10 @@ fn overlapping_adds_of_the_same_documents_never_duplicate() {
     );
     if other.status.code() == Some(2) {
         assert!(stderr_of(&other).contains("pid"), "{}", stderr_of(&other));
+        // At once, not after waiting for the lock (held 8 s and more by
+        // the traced add); the margin is for a loaded machine's start-up.
         assert!(
-            other_secs < 6.0,
+            other_secs < 7.5,
             "the second add took {other_secs:.1} s to fail"
         );
     }
