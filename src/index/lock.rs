@@ -43,7 +43,14 @@ fn read_pid(path: &Path) -> Option<u32> {
 
 fn note(dir: &Path) -> Result<Holder> {
     let path = dir.join(PID_FILE);
-    fs::write(&path, format!("{}\n", std::process::id())).at("writing", &path)?;
+    // Written whole, then renamed into place: a second writer (or a kill)
+    // never meets an empty note. (`.tmp…` names are kors's own.)
+    let tmp = dir.join(format!(".tmp-{PID_FILE}.{}", std::process::id()));
+    fs::write(&tmp, format!("{}\n", std::process::id())).at("writing", &tmp)?;
+    if let Err(e) = fs::rename(&tmp, &path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).at("writing", &path);
+    }
     Ok(Holder { path })
 }
 
