@@ -327,7 +327,8 @@ impl Report for BenchReport {
             r.options.iterations
         )?;
         if r.options.filters.any() {
-            let flags: Vec<String> = (r.options.filters.flags().into_iter())
+            let flags: Vec<String> = (r.options.filters.flags())
+                .into_iter()
                 .map(|(k, v)| format!("--{k} {v}"))
                 .collect();
             writeln!(w, "every query under {}", flags.join(" "))?;

@@ -35,7 +35,7 @@ use tantivy::{DocId, Score, SegmentReader, Term, TERMINATED};
 const BLOCK: usize = 128;
 
 /// A flat OR of terms and phrases; a term the query names twice is one
-/// clause counted twice (`년 … 년`: the same BM25 sum, one cursor). With
+/// clause counted twice (년 of `1868년 4년`: the same BM25 sum, one cursor). With
 /// filters (`--lang`, `--source`, dates: constant-score clauses every hit
 /// must match), the OR is required and the filters' constant added.
 #[derive(Clone)]
@@ -355,8 +355,8 @@ impl Cursor {
             return Hot {
                 doc,
                 block_end: doc,
-                block_max: self.max,
-                max: self.max,
+                block_max: max,
+                max,
             };
         };
         let last = t.postings.docs().last().copied().unwrap_or(TERMINATED);
@@ -371,7 +371,7 @@ impl Cursor {
             doc,
             block_end: last,
             block_max: t.block_max,
-            max: self.max,
+            max,
         }
     }
 }
@@ -663,8 +663,20 @@ mod tests {
             let parsed = build(&idx, q, &Filters::default()).unwrap();
             union_of(&*parsed.query).map(|u| (u.terms.len(), u.phrases.len()))
         };
-        // 인민 twice is one term counted twice.
+        // A word typed twice is one clause already (the grammar's); a term
+        // that two words share (년 of 1868년 and 4년) is one cursor counted
+        // twice: the same BM25 sum.
         assert_eq!(union("인민 경제 인민"), Some((2, 0)));
+        let parsed = build(&idx, "1868년 4년 4월", &Filters::default()).unwrap();
+        let counts: Vec<(String, Score)> = union_of(&*parsed.query)
+            .unwrap()
+            .terms
+            .iter()
+            .map(|(t, n)| (t.value().as_str().unwrap_or_default().to_string(), *n))
+            .collect();
+        let want = [("1868", 1.0), ("년", 2.0), ("4", 2.0), ("월", 1.0)];
+        let want: Vec<(String, Score)> = want.iter().map(|(t, n)| (t.to_string(), *n)).collect();
+        assert_eq!(counts, want);
         assert_eq!(union("\"strategic partnership\" Korea"), Some((1, 1)));
         // A quoted name is its one identity term (김일성).
         assert_eq!(union("\"Kim Il Sung\" Korea"), Some((2, 0)));

@@ -37,7 +37,7 @@ pub const QUERY_FIELDS: &[&str] = &[
 ];
 
 /// Filters that restrict which passages may match.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Filters {
     /// Passage language (e.g. `en`, `ko`; `en` also matches `en-gb`),
     /// case-insensitive.
@@ -75,21 +75,7 @@ impl Filters {
             || self.until.is_some()
             || self.doc.is_some()
     }
-}
 
-/// As the flags that set them: `{"lang": "en", "since": "2011-06-01"}`.
-impl serde::Serialize for Filters {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        for (key, value) in self.flags() {
-            m.serialize_entry(key, &value)?;
-        }
-        m.end()
-    }
-}
-
-impl Filters {
     /// (flag, value) of each filter set.
     pub fn flags(&self) -> Vec<(&'static str, String)> {
         let day = |d: &Option<Date>| d.map(|d| d.to_string());
@@ -103,6 +89,24 @@ impl Filters {
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect()
+    }
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters::NONE
+    }
+}
+
+/// As the flags that set them: `{"lang": "en", "since": "2011-06-01"}`.
+impl serde::Serialize for Filters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        for (key, value) in self.flags() {
+            m.serialize_entry(key, &value)?;
+        }
+        m.end()
     }
 }
 

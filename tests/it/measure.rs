@@ -297,21 +297,11 @@ fn eval_and_bench_run_end_to_end() {
 
     // A query file of one's own, with snippets, on two threads.
     fs::write(tmp.path().join("mine.txt"), "러시아\n# comment\n\ngas\n").unwrap();
-    let v = run_json(
-        &tmp,
-        &bigram,
-        &[
-            "bench",
-            "--json",
-            "--queries",
-            "mine.txt",
-            "--snippets",
-            "--threads",
-            "2",
-            "--iterations",
-            "3",
-        ],
-    );
+    let bench_mine = |more: &[&str]| {
+        let args = [&["bench", "--json", "--queries", "mine.txt"], more].concat();
+        run_json(&tmp, &bigram, &args)
+    };
+    let v = bench_mine(&["--snippets", "--threads", "2", "--iterations", "3"]);
     assert_eq!(v["sets"][0]["name"], "mine");
     assert_eq!(v["sets"][0]["queries"], 2);
     assert_eq!(v["sets"][0]["samples"], 2 * 2 * 3);
@@ -320,36 +310,12 @@ fn eval_and_bench_run_end_to_end() {
 
     // Under `kors search`'s filters: only the English passage is left, so
     // 러시아 finds nothing and gas its one passage.
-    let v = run_json(
-        &tmp,
-        &bigram,
-        &[
-            "bench",
-            "--json",
-            "--queries",
-            "mine.txt",
-            "--lang",
-            "en",
-            "--iterations",
-            "2",
-        ],
-    );
+    let v = bench_mine(&["--lang", "en", "--iterations", "2"]);
     assert_eq!(v["filters"], serde_json::json!({"lang": "en"}), "{v}");
     assert_eq!(v["sets"][0]["mean_hits"], 0.5, "{v}");
 
     // The bag-of-words diagnostic finds the same documents here.
-    let v = run_json(
-        &tmp,
-        &bigram,
-        &[
-            "bench",
-            "--json",
-            "--queries",
-            "mine.txt",
-            "--mode",
-            "terms",
-        ],
-    );
+    let v = bench_mine(&["--mode", "terms"]);
     assert_eq!(v["mode"], "terms");
     assert_eq!(v["sets"][0]["skipped"], 0);
     assert!(v["sets"][0]["mean_hits"].as_f64().unwrap() >= 1.0);
