@@ -11,6 +11,7 @@ pub mod distinct;
 pub mod expand;
 pub mod facets;
 pub mod group;
+pub mod keyword;
 pub mod marks;
 pub mod max_score;
 pub mod notes;

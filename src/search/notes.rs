@@ -26,7 +26,8 @@ pub fn left_out(
         let held = values(searcher, idx.fields.lang)?;
         if !held.iter().any(|v| query::lang_matches(v, l)) {
             notes.push(format!(
-                "--lang {l} matches no passage; the index holds {}",
+                "--lang {} matches no passage; the index holds {}",
+                query::shown(l),
                 list(&held)
             ));
         }
@@ -35,7 +36,8 @@ pub fn left_out(
         let held = values(searcher, idx.fields.source)?;
         if !held.iter().any(|v| query::source_matches(v, s)) {
             notes.push(format!(
-                "--source {s} matches no document; the index holds {}",
+                "--source {} matches no document; the index holds {}",
+                query::shown(s),
                 list(&held)
             ));
         }

@@ -12,13 +12,14 @@ use std::ops::Bound;
 use crate::error::Result;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    QueryParser, QueryParserError, RangeQuery, RegexQuery, TermQuery,
+    QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::time::Date;
 use tantivy::{Searcher, Term};
 
+use super::keyword::{KeywordQuery, Longer};
 use crate::analysis::AnalyzerKind;
 use crate::error::Error;
 use crate::index::document::{day_value, FIRST_DAY, LAST_DAY};
@@ -261,7 +262,7 @@ fn check_size(input: &str) -> Result<(), Error> {
 }
 
 /// The query as shown in messages: a long one is cut.
-fn shown(input: &str) -> String {
+pub(super) fn shown(input: &str) -> String {
     const MAX: usize = 80;
     match input.char_indices().nth(MAX) {
         Some((i, _)) => format!("{}…", &input[..i]),
@@ -349,10 +350,10 @@ pub fn build_in(
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     };
     if let Some(l) = &filters.lang {
-        filter(lang_query(f.lang, l)?);
+        filter(lang_query(f.lang, l));
     }
     if let Some(s) = &filters.source {
-        filter(source_query(f.source, s)?);
+        filter(source_query(f.source, s));
     }
     if let Some(d) = &filters.doc {
         filter(Box::new(TermQuery::new(
@@ -391,30 +392,30 @@ pub fn build_in(
 // `lang:` and `--lang`, `source:` and `--source` mean the same: `en` also
 // matches `en-gb`; a source matches by its whole name or its first words
 // (`kcna` matches "KCNA (kcna.kp, English)"), in any case.
-const LANG_REST: &str = "(-.*)?";
-const SOURCE_REST: &str = "([ ,;:(/].*)?";
-
-fn lang_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
-    keyword_prefix(field, value, LANG_REST)
+fn lang_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(KeywordQuery::new(
+        field,
+        normalize_keyword(value.trim()),
+        Longer::Lang,
+    ))
 }
 
-fn source_query(field: Field, value: &str) -> Result<Box<dyn Query>> {
-    keyword_prefix(field, value, SOURCE_REST)
+fn source_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(KeywordQuery::new(
+        field,
+        normalize_keyword(value.trim()),
+        Longer::Source,
+    ))
 }
 
 /// Whether an indexed language (lowercased) is matched by `--lang wanted`.
 pub fn lang_matches(indexed: &str, wanted: &str) -> bool {
-    let w = normalize_keyword(wanted.trim());
-    indexed == w || indexed.strip_prefix(&w).is_some_and(|r| r.starts_with('-'))
+    Longer::Lang.matches(indexed, &normalize_keyword(wanted.trim()))
 }
 
 /// Whether an indexed source (lowercased) is matched by `--source wanted`.
 pub fn source_matches(indexed: &str, wanted: &str) -> bool {
-    let w = normalize_keyword(wanted.trim());
-    indexed == w
-        || indexed
-            .strip_prefix(&w)
-            .is_some_and(|r| r.starts_with([' ', ',', ';', ':', '(', '/']))
+    Longer::Source.matches(indexed, &normalize_keyword(wanted.trim()))
 }
 
 /// The passages dated `since..=until`. Both bounds are always set (an
@@ -621,13 +622,13 @@ impl Converter<'_> {
                     if !lit.prefix
                         && matches!(lit.field_name.as_deref(), Some(name::LANG | name::SOURCE)) =>
                 {
-                    let q = if lit.field_name.as_deref() == Some(name::LANG) {
-                        lang_query(self.lang, &lit.phrase)
-                    } else {
-                        source_query(self.source, &lit.phrase)
-                    };
-                    q.map(|q| Some(Conv::One(q)))
-                        .map_err(|e| QueryParserError::UnsupportedQuery(format!("Regex: {e}")))
+                    Ok(Some(Conv::One(
+                        if lit.field_name.as_deref() == Some(name::LANG) {
+                            lang_query(self.lang, &lit.phrase)
+                        } else {
+                            source_query(self.source, &lit.phrase)
+                        },
+                    )))
                 }
                 // `field:*`: tantivy's "has a value" query works on fast
                 // fields only, and failed at search time with its own words.
@@ -819,27 +820,6 @@ fn plain_words(input: &str) -> String {
         .collect()
 }
 
-/// Matches keyword `field` values that are `value` (normalized) followed by
-/// what `rest` (a regex) matches.
-fn keyword_prefix(field: Field, value: &str, rest: &str) -> Result<Box<dyn Query>> {
-    let pattern = format!("{}{rest}", escape_regex(&normalize_keyword(value.trim())));
-    let q = RegexQuery::from_pattern(&pattern, field)
-        .map_err(|e| Error::Usage(format!("cannot filter on {:?}: {e}", shown(value))))?;
-    Ok(Box::new(q))
-}
-
-/// Escapes regex meta characters (those of the `regex-syntax` crate).
-fn escape_regex(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A one-line explanation of a query parse error, naming the problem.
 /// tantivy's grammar reads `'` as a quote, so `Kim Il Sung's works` or
 /// `the Koreas' talks` would not parse. An apostrophe after a letter that
@@ -988,14 +968,6 @@ mod tests {
         assert_eq!(
             (t.field(), t.value().as_str()),
             (idx.fields.title, Some("모스크바"))
-        );
-    }
-
-    #[test]
-    fn regex_escaping() {
-        assert_eq!(
-            super::escape_regex("kcna (kcna.kp)"),
-            "kcna \\(kcna\\.kp\\)"
         );
     }
 }

@@ -416,7 +416,8 @@ fn pathological_queries_finish_or_are_refused_with_a_clear_message() {
             assert!(matches!(code, 0 | 1), "{name}: exit {code}: {err}");
         }
     }
-    // Filters take user text too (--source and --lang become regexes).
+    // Filters take user text too (a note naming one that matches nothing
+    // shows the start of it).
     for (flag, value) in [
         ("--source", "a".repeat(100_000)),
         ("--source", "(".repeat(5000)),
