@@ -42,6 +42,7 @@ fn read_pid(path: &Path) -> Option<u32> {
 }
 
 fn note(dir: &Path) -> Result<Holder> {
+    sweep(dir);
     let path = dir.join(PID_FILE);
     // Written whole, then renamed into place: a second writer (or a kill)
     // never meets an empty note. (`.tmp…` names are kors's own.)
@@ -52,6 +53,27 @@ fn note(dir: &Path) -> Result<Holder> {
         return Err(e).at("writing", &path);
     }
     Ok(Holder { path })
+}
+
+/// Removes the half-written notes (`.tmp-kors-writer.pid.<pid>`) of
+/// writers killed between writing and renaming theirs. Called under the
+/// lock, so no live writer is writing one; a note whose process is still
+/// there is left alone.
+fn sweep(dir: &Path) {
+    let prefix = format!(".tmp-{PID_FILE}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !alive(p)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Whether process `pid` exists (signal 0 checks without sending anything).

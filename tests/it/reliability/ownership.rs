@@ -138,8 +138,9 @@ fn a_rebuild_never_deletes_a_file_it_did_not_write() {
 }
 
 /// What a run killed before its first commit leaves (its lock, its pid
-/// note, `kors.json`) is kors's own: `kors index` and `kors add` accept it,
-/// as `search` tells the user to.
+/// note, half-written or whole, `kors.json`) is kors's own: `kors index`
+/// and `kors add` accept it, as `search` tells the user to, and take the
+/// half-written note away.
 #[test]
 fn leftovers_of_a_killed_first_run_are_reused() {
     let b = batch();
@@ -150,6 +151,7 @@ fn leftovers_of_a_killed_first_run_are_reused() {
         std::fs::create_dir(&index).unwrap();
         std::fs::write(index.join(".tantivy-writer.lock"), "").unwrap();
         std::fs::write(index.join("kors-writer.pid"), "999999999\n").unwrap();
+        std::fs::write(index.join(".tmp-kors-writer.pid.999999999"), "99999").unwrap();
         std::fs::write(index.join("kors.json"), "{\"schema_version\": 1").unwrap();
         let out = kors(tmp.path(), &index, &[cmd, "--no-progress"])
             .arg(&part)
@@ -164,5 +166,9 @@ fn leftovers_of_a_killed_first_run_are_reused() {
         let l = Listing::of(&index);
         assert!(l.passages.len() > 100, "kors {cmd}: {}", l.passages.len());
         assert!(l.duplicates.is_empty());
+        assert!(
+            !index.join(".tmp-kors-writer.pid.999999999").exists(),
+            "kors {cmd}"
+        );
     }
 }
