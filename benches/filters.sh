@@ -7,16 +7,7 @@
 #   sh benches/peers.sh && sh benches/filters.sh OLD_KORS NEW_KORS [WORKDIR]
 #
 # WARMUP and ITER rounds per set (default 20 and 50), ROUNDS (default 2).
-set -eu
-A=$1
-B=$2
-W=${3:-/tmp/kors-peers}
-WARMUP=${WARMUP:-20}
-ITER=${ITER:-50}
-ROUNDS=${ROUNDS:-2}
-for f in "$A" "$B" "$W/kors-ko" "$W/kors-en"; do
-    [ -e "$f" ] || { echo "filters.sh: missing $f (run benches/peers.sh first)" >&2; exit 2; }
-done
+. "$(dirname "$0")/pair.sh"
 for round in $(seq 1 "$ROUNDS"); do
     for k in A B; do
         [ $k = A ] && bin=$A || bin=$B
