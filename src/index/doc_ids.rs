@@ -49,6 +49,27 @@ impl DocIds {
     }
 }
 
+impl DocIds {
+    /// The ordinal of the passage's id in its segment's column: within a
+    /// segment equal ordinals are equal ids, and comparing them reads no
+    /// string (reading one decompresses a block of the column).
+    pub fn ord(&self, addr: DocAddress) -> Option<u64> {
+        self.columns[addr.segment_ord as usize]
+            .as_ref()?
+            .term_ords(addr.doc_id)
+            .next()
+    }
+
+    /// The id of ordinal `ord` in segment `segment`, into `buf`.
+    pub fn id_of_ord(&self, segment: u32, ord: u64, buf: &mut String) -> Result<bool> {
+        buf.clear();
+        match &self.columns[segment as usize] {
+            Some(col) => Ok(col.ord_to_str(ord, buf)?),
+            None => Ok(false),
+        }
+    }
+}
+
 /// The first value of a string column for `doc`, into `buf`; `false` (and
 /// `buf` empty) when it has none.
 pub fn first_str(col: &StrColumn, doc: DocId, buf: &mut String) -> Result<bool> {

@@ -131,26 +131,44 @@ pub struct CopyRef {
     pub url: Option<String>,
 }
 
-/// The documents of `story` other than `own`: how many, and the first
-/// [`MAX_LISTED`] by id.
+/// The documents of `story` other than `own` (the hit's, at `own_addr`):
+/// how many, and the first [`MAX_LISTED`] by id.
 pub fn copies_of(
     idx: &KorsIndex,
     searcher: &Searcher,
     ids: &DocIds,
     story: u64,
     own: &str,
+    own_addr: DocAddress,
 ) -> Result<(u64, Vec<CopyRef>)> {
     let term = Term::from_field_u64(idx.fields.story, story);
     let query = TermQuery::new(term, IndexRecordOption::Basic);
     let found = searcher
         .search(&query, &tantivy::collector::DocSetCollector)
         .context("finding a story's copies")?;
+    // A story is mostly the passages of the hit's own document: they are
+    // told apart by their id's ordinal in the segment, and each other
+    // document's id is read once, not once per passage.
+    let own_ord = ids.ord(own_addr);
+    let mut docs: std::collections::BTreeMap<(u32, Option<u64>), DocAddress> = Default::default();
+    for addr in found {
+        let ord = ids.ord(addr);
+        if addr.segment_ord == own_addr.segment_ord && ord.is_some() && ord == own_ord {
+            continue;
+        }
+        let first = docs.entry((addr.segment_ord, ord)).or_insert(addr);
+        *first = (*first).min(addr);
+    }
     let mut first: std::collections::BTreeMap<String, DocAddress> = Default::default();
     let mut id = String::new();
-    for addr in found {
-        ids.get(addr, &mut id)?;
+    for ((segment, ord), addr) in docs {
+        match ord {
+            Some(ord) => ids.id_of_ord(segment, ord, &mut id)?,
+            None => ids.get(addr, &mut id)?,
+        };
         if id != own {
-            first.entry(id.clone()).or_insert(addr);
+            let at = first.entry(id.clone()).or_insert(addr);
+            *at = (*at).min(addr);
         }
     }
     let count = first.len() as u64;

@@ -238,7 +238,7 @@ pub fn search_in(idx: &KorsIndex, searcher: &Searcher, req: &SearchRequest) -> R
             &ids,
         ) {
             (hit.copies, hit.copy_docs) =
-                collapse::copies_of(idx, searcher, ids, story, &hit.doc_id)?;
+                collapse::copies_of(idx, searcher, ids, story, &hit.doc_id, addr)?;
         }
         let marks = snippet::with_highlighter(idx.analyzer, |analyzer| {
             snippet::highlights_for_snippet(analyzer, &hit.text, &parsed.highlight, SNIPPET_CHARS)
