@@ -60,6 +60,34 @@ impl DocIds {
             .next()
     }
 
+    /// The ids of the passages at `addrs`, in order (empty for one without):
+    /// each segment's column is read in ordinal order, a block
+    /// decompressed once, not once per passage.
+    pub fn ids(&self, addrs: &[DocAddress]) -> Result<Vec<String>> {
+        let mut out = vec![String::new(); addrs.len()];
+        let mut wanted: Vec<(u32, u64, usize)> = addrs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &a)| Some((a.segment_ord, self.ord(a)?, i)))
+            .collect();
+        wanted.sort_unstable();
+        for segment in wanted.chunk_by(|a, b| a.0 == b.0) {
+            let Some(col) = &self.columns[segment[0].0 as usize] else {
+                continue;
+            };
+            let mut ords = segment.iter().map(|w| w.1).collect::<Vec<_>>();
+            ords.dedup();
+            let mut next = segment.iter().peekable();
+            col.dictionary().sorted_ords_to_term_cb(&ords, |term| {
+                let ord = next.peek().map(|w| w.1);
+                while let Some(w) = next.next_if(|w| Some(w.1) == ord) {
+                    out[w.2] = String::from_utf8_lossy(term).into_owned();
+                }
+            })?;
+        }
+        Ok(out)
+    }
+
     /// The id of ordinal `ord` in segment `segment`, into `buf`.
     pub fn id_of_ord(&self, segment: u32, ord: u64, buf: &mut String) -> Result<bool> {
         buf.clear();
@@ -139,5 +167,51 @@ impl SeenIds {
             later: place(file, doc.line),
             id,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, FAST, STRING};
+    use tantivy::{doc, Index};
+
+    /// Many passages' ids at once read what one at a time reads: over
+    /// segments, with repeats, in any order, past the column's blocks.
+    #[test]
+    fn ids_at_once_are_the_ids_one_at_a_time() {
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field(name::DOC, STRING | FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for i in 0..6000u32 {
+            // Three passages a document; ids of varied length and prefix.
+            let id = format!("{}-{:05}/kcna", ["a", "bb", "ccc"][i as usize % 3], i / 3);
+            writer.add_document(doc!(field => id)).unwrap();
+            if i == 2500 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let ids = DocIds::of(&searcher).unwrap();
+        let mut addrs = Vec::new();
+        for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+            for d in (0..reader.max_doc())
+                .step_by(7)
+                .chain([0, 5, 5, reader.max_doc() - 1])
+            {
+                addrs.push(DocAddress::new(seg as u32, d));
+            }
+        }
+        addrs.reverse();
+        let at_once = ids.ids(&addrs).unwrap();
+        let mut one = String::new();
+        for (addr, id) in addrs.iter().zip(&at_once) {
+            assert!(ids.get(*addr, &mut one).unwrap());
+            assert_eq!(id, &one, "{addr:?}");
+        }
+        assert!(at_once.iter().any(|i| i.starts_with("ccc-")));
     }
 }

@@ -49,15 +49,14 @@ pub fn best_per_document(
         let lowest = top.last().map(|(s, _)| *s);
         let mut seen = HashSet::new();
         let mut docs: Vec<Best> = Vec::new();
-        let mut id = String::new();
+        let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
         // Best first: a document's first passage here is its best.
-        for (score, addr) in top {
-            ids.get(addr, &mut id)?;
+        for ((score, addr), id) in top.into_iter().zip(ids.ids(&addrs)?) {
             if seen.insert(id.clone()) {
                 docs.push(Best {
                     score,
                     addr,
-                    doc_id: id.clone(),
+                    doc_id: id,
                 });
             }
         }
