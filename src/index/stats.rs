@@ -8,10 +8,11 @@ use crate::error::Result;
 use serde::Serialize;
 use tantivy::DocAddress;
 
-use super::doc_ids::{first_str, DocIds};
+use super::doc_ids::DocIds;
 use super::schema::name;
 use super::{meta::KorsMeta, KorsIndex};
 use crate::report::Report;
+use tantivy::columnar::StrColumn;
 
 /// Statistics of an index.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +51,6 @@ pub fn compute(idx: &KorsIndex) -> Result<Stats> {
     let mut dated = 0u64;
     let mut min_max: Option<(i64, i64)> = None;
     let mut deleted = 0u64;
-    let (mut id, mut lang, mut source) = (String::new(), String::new(), String::new());
     let ids = DocIds::of(&searcher)?;
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
         deleted += u64::from(seg.num_deleted_docs());
@@ -58,20 +58,24 @@ pub fn compute(idx: &KorsIndex) -> Result<Stats> {
         let langs = ff.str(name::LANG)?;
         let srcs = ff.str(name::SOURCE)?;
         let dates = ff.date(name::DATE)?;
-        for d in seg.doc_ids_alive() {
-            if !ids.get(DocAddress::new(ord as u32, d), &mut id)? || !seen.insert(id.clone()) {
+        // Each document's first passage here (the first of its id's
+        // ordinal); the ids, languages and sources read by ordinal, each
+        // string once (reading one decompresses a block of its column).
+        let mut firsts = HashSet::new();
+        let docs: Vec<DocAddress> = seg
+            .doc_ids_alive()
+            .map(|d| DocAddress::new(ord as u32, d))
+            .filter(|&a| ids.ord(a).is_some_and(|o| firsts.insert(o)))
+            .collect();
+        let (mut by_lang, mut by_source) = (BTreeMap::new(), BTreeMap::new());
+        for (a, id) in docs.iter().zip(ids.ids(&docs)?) {
+            if !seen.insert(id) {
                 continue;
             }
-            lang.clear();
-            if let Some(c) = &langs {
-                first_str(c, d, &mut lang)?;
-            }
-            source.clear();
-            if let Some(c) = &srcs {
-                first_str(c, d, &mut source)?;
-            }
-            *languages.entry(lang.clone()).or_insert(0) += 1;
-            *sources.entry(source.clone()).or_insert(0) += 1;
+            let d = a.doc_id;
+            let first_ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(d).next());
+            *by_lang.entry(first_ord(&langs)).or_insert(0) += 1;
+            *by_source.entry(first_ord(&srcs)).or_insert(0) += 1;
             if let Some(date) = dates.first(d) {
                 dated += 1;
                 let t = date.into_timestamp_secs();
@@ -79,6 +83,18 @@ pub fn compute(idx: &KorsIndex) -> Result<Stats> {
                     None => (t, t),
                     Some((a, b)) => (a.min(t), b.max(t)),
                 });
+            }
+        }
+        for (col, counts, into) in [
+            (&langs, by_lang, &mut languages),
+            (&srcs, by_source, &mut sources),
+        ] {
+            for (o, n) in counts {
+                let mut value = String::new();
+                if let (Some(c), Some(o)) = (col, o) {
+                    c.ord_to_str(o, &mut value)?;
+                }
+                *into.entry(value).or_insert(0) += n;
             }
         }
     }
