@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
+use super::doc_ids::terms_of;
 use super::KorsIndex;
 use crate::corpus::sketch::{Sketch, NEAR_COPY};
 use crate::error::Result;
@@ -94,28 +95,42 @@ impl Copies {
         use super::schema::name;
         let mut copies = Copies::default();
         let searcher = idx.reader()?.searcher();
-        let mut buf = Vec::new();
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             let (Some(ids), Some(sketches)) = (ff.str(name::DOC)?, ff.bytes(name::SKETCH)?) else {
                 continue;
             };
             let stories = ff.u64(name::STORY)?;
-            let mut id = String::new();
-            for d in seg.doc_ids_alive() {
-                // Only a document's first passage carries its sketch.
-                let Some(ord) = sketches.term_ords(d).next() else {
+            // Only a document's first passage carries its sketch.
+            let rows: Vec<(u64, u64, u64)> = seg
+                .doc_ids_alive()
+                .filter_map(|d| {
+                    let sketch = sketches.term_ords(d).next()?;
+                    Some((sketch, ids.term_ords(d).next()?, stories.first(d)?))
+                })
+                .collect();
+            // Sketches and ids read by ordinal, each block once.
+            let distinct = |pick: fn(&(u64, u64, u64)) -> u64| {
+                let mut v: Vec<u64> = rows.iter().map(pick).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (sketch_ords, id_ords) = (distinct(|r| r.0), distinct(|r| r.1));
+            let sketch_bytes = terms_of(sketches.dictionary(), &sketch_ords)?;
+            let id_bytes = terms_of(ids.dictionary(), &id_ords)?;
+            let of = |ords: &[u64], terms: &'_ [Vec<u8>], ord: u64| -> Option<usize> {
+                ords.binary_search(&ord).ok().filter(|&k| k < terms.len())
+            };
+            for (sketch, id, story) in rows {
+                let (Some(s), Some(i)) = (
+                    of(&sketch_ords, &sketch_bytes, sketch),
+                    of(&id_ords, &id_bytes, id),
+                ) else {
                     continue;
                 };
-                let (Some(story), Some(id_ord)) = (stories.first(d), ids.term_ords(d).next())
-                else {
-                    continue;
-                };
-                buf.clear();
-                sketches.ord_to_bytes(ord, &mut buf)?;
-                ids.ord_to_str(id_ord, &mut id)?;
-                if let Some(sketch) = Sketch::from_bytes(&buf) {
-                    copies.insert(&id, sketch, story);
+                if let Some(sketch) = Sketch::from_bytes(&sketch_bytes[s]) {
+                    copies.insert(&String::from_utf8_lossy(&id_bytes[i]), sketch, story);
                 }
             }
         }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use crate::corpus::{Fnv1a64, RawDocument};
 use crate::error::Result;
 use serde::Serialize;
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Dictionary, StrColumn};
 use tantivy::{DocAddress, DocId, Searcher};
 
 use super::schema::name;
@@ -77,13 +77,12 @@ impl DocIds {
             };
             let mut ords = segment.iter().map(|w| w.1).collect::<Vec<_>>();
             ords.dedup();
-            let mut next = segment.iter().peekable();
-            col.dictionary().sorted_ords_to_term_cb(&ords, |term| {
-                let ord = next.peek().map(|w| w.1);
-                while let Some(w) = next.next_if(|w| Some(w.1) == ord) {
-                    out[w.2] = String::from_utf8_lossy(term).into_owned();
+            let terms = terms_of(col.dictionary(), &ords)?;
+            for &(_, ord, i) in segment {
+                if let Some(t) = ords.binary_search(&ord).ok().and_then(|k| terms.get(k)) {
+                    out[i] = String::from_utf8_lossy(t).into_owned();
                 }
-            })?;
+            }
         }
         Ok(out)
     }
@@ -96,6 +95,15 @@ impl DocIds {
             None => Ok(false),
         }
     }
+}
+
+/// The terms of a column's ordinals `ords` (sorted, distinct), read in one
+/// pass: each block of its dictionary decompressed once, where reading
+/// them one by one decompresses a block (with a new zstd context) each.
+pub fn terms_of(dict: &Dictionary, ords: &[u64]) -> Result<Vec<Vec<u8>>> {
+    let mut out = Vec::with_capacity(ords.len());
+    dict.sorted_ords_to_term_cb(ords, |t| out.push(t.to_vec()))?;
+    Ok(out)
 }
 
 /// The first value of a string column for `doc`, into `buf`; `false` (and
