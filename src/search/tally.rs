@@ -283,12 +283,14 @@ impl SegmentCollector for SegmentScan {
         let ords: Vec<u64> = (0..self.docs.len() as u64)
             .filter(|&o| self.docs[o as usize].is_some())
             .collect();
-        let mut ids: Vec<String> = Vec::with_capacity(ords.len());
-        if let Some(col) = &self.doc {
-            let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |b| {
-                ids.push(String::from_utf8_lossy(b).into_owned())
-            });
-        }
+        let mut ids: Vec<String> = match &self.doc {
+            Some(col) => crate::index::doc_ids::terms_of(col.dictionary(), &ords)
+                .unwrap_or_default()
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect(),
+            None => Vec::new(),
+        };
         if ids.len() != ords.len() {
             // A damaged column: ids one at a time, the missing left out.
             ids = ords
