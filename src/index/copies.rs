@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use super::doc_ids::terms_of;
+use super::doc_ids::Terms;
 use super::KorsIndex;
 use crate::corpus::sketch::{Sketch, NEAR_COPY};
 use crate::error::Result;
@@ -110,27 +110,14 @@ impl Copies {
                 })
                 .collect();
             // Sketches and ids read by ordinal, each block once.
-            let distinct = |pick: fn(&(u64, u64, u64)) -> u64| {
-                let mut v: Vec<u64> = rows.iter().map(pick).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
-            let (sketch_ords, id_ords) = (distinct(|r| r.0), distinct(|r| r.1));
-            let sketch_bytes = terms_of(sketches.dictionary(), &sketch_ords)?;
-            let id_bytes = terms_of(ids.dictionary(), &id_ords)?;
-            let of = |ords: &[u64], terms: &'_ [Vec<u8>], ord: u64| -> Option<usize> {
-                ords.binary_search(&ord).ok().filter(|&k| k < terms.len())
-            };
+            let sketch_of = Terms::read(sketches.dictionary(), rows.iter().map(|r| r.0))?;
+            let id_of = Terms::read(ids.dictionary(), rows.iter().map(|r| r.1))?;
             for (sketch, id, story) in rows {
-                let (Some(s), Some(i)) = (
-                    of(&sketch_ords, &sketch_bytes, sketch),
-                    of(&id_ords, &id_bytes, id),
-                ) else {
+                let (Some(sketch), Some(id)) = (sketch_of.get(sketch), id_of.get(id)) else {
                     continue;
                 };
-                if let Some(sketch) = Sketch::from_bytes(&sketch_bytes[s]) {
-                    copies.insert(&String::from_utf8_lossy(&id_bytes[i]), sketch, story);
+                if let Some(sketch) = Sketch::from_bytes(sketch) {
+                    copies.insert(&String::from_utf8_lossy(id), sketch, story);
                 }
             }
         }

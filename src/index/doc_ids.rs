@@ -47,9 +47,7 @@ impl DocIds {
             }
         }
     }
-}
 
-impl DocIds {
     /// The ordinal of the passage's id in its segment's column: within a
     /// segment equal ordinals are equal ids, and comparing them reads no
     /// string (reading one decompresses a block of the column).
@@ -75,35 +73,48 @@ impl DocIds {
             let Some(col) = &self.columns[segment[0].0 as usize] else {
                 continue;
             };
-            let mut ords = segment.iter().map(|w| w.1).collect::<Vec<_>>();
-            ords.dedup();
-            let terms = terms_of(col.dictionary(), &ords)?;
+            let terms = Terms::read(col.dictionary(), segment.iter().map(|w| w.1))?;
             for &(_, ord, i) in segment {
-                if let Some(t) = ords.binary_search(&ord).ok().and_then(|k| terms.get(k)) {
+                if let Some(t) = terms.get(ord) {
                     out[i] = String::from_utf8_lossy(t).into_owned();
                 }
             }
         }
         Ok(out)
     }
-
-    /// The id of ordinal `ord` in segment `segment`, into `buf`.
-    pub fn id_of_ord(&self, segment: u32, ord: u64, buf: &mut String) -> Result<bool> {
-        buf.clear();
-        match &self.columns[segment as usize] {
-            Some(col) => Ok(col.ord_to_str(ord, buf)?),
-            None => Ok(false),
-        }
-    }
 }
 
-/// The terms of a column's ordinals `ords` (sorted, distinct), read in one
-/// pass: each block of its dictionary decompressed once, where reading
-/// them one by one decompresses a block (with a new zstd context) each.
-pub fn terms_of(dict: &Dictionary, ords: &[u64]) -> Result<Vec<Vec<u8>>> {
-    let mut out = Vec::with_capacity(ords.len());
-    dict.sorted_ords_to_term_cb(ords, |t| out.push(t.to_vec()))?;
-    Ok(out)
+/// A column's terms for some of its ordinals, read in one pass: each
+/// block of its dictionary decompressed once, where reading them one by
+/// one decompresses a block (with a new zstd context) each.
+pub struct Terms {
+    /// Sorted, distinct.
+    ords: Vec<u64>,
+    /// The term of each of `ords`, up to the first a damaged column lacks.
+    terms: Vec<Vec<u8>>,
+}
+
+impl Terms {
+    /// The terms of `ords` (in any order, repeated or not).
+    pub fn read(dict: &Dictionary, ords: impl IntoIterator<Item = u64>) -> Result<Terms> {
+        let mut ords: Vec<u64> = ords.into_iter().collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut terms = Vec::with_capacity(ords.len());
+        dict.sorted_ords_to_term_cb(&ords, |t| terms.push(t.to_vec()))?;
+        Ok(Terms { ords, terms })
+    }
+
+    /// The term of `ord`, if it was asked for and read.
+    pub fn get(&self, ord: u64) -> Option<&[u8]> {
+        let k = self.ords.binary_search(&ord).ok()?;
+        self.terms.get(k).map(Vec::as_slice)
+    }
+
+    /// Whether every term asked for was read.
+    pub fn complete(&self) -> bool {
+        self.terms.len() == self.ords.len()
+    }
 }
 
 /// The first value of a string column for `doc`, into `buf`; `false` (and

@@ -159,15 +159,11 @@ pub fn copies_of(
         let first = docs.entry((addr.segment_ord, ord)).or_insert(addr);
         *first = (*first).min(addr);
     }
+    let addrs: Vec<DocAddress> = docs.into_values().collect();
     let mut first: std::collections::BTreeMap<String, DocAddress> = Default::default();
-    let mut id = String::new();
-    for ((segment, ord), addr) in docs {
-        match ord {
-            Some(ord) => ids.id_of_ord(segment, ord, &mut id)?,
-            None => ids.get(addr, &mut id)?,
-        };
+    for (&addr, id) in addrs.iter().zip(ids.ids(&addrs)?) {
         if id != own {
-            let at = first.entry(id.clone()).or_insert(addr);
+            let at = first.entry(id).or_insert(addr);
             *at = (*at).min(addr);
         }
     }

@@ -13,6 +13,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
+use crate::index::schema::normalize_keyword;
+
 /// What may follow the value in a longer form of it.
 #[derive(Clone, Copy, Debug)]
 pub enum Longer {
@@ -30,17 +32,21 @@ impl Longer {
         }
     }
 
-    /// Whether `indexed` (a keyword as indexed) is `value` or a longer
-    /// form of it.
-    pub fn matches(self, indexed: &str, value: &str) -> bool {
+    /// Whether `indexed` (a keyword as indexed) is `wanted` (as the user
+    /// typed it) or a longer form of it.
+    pub fn accepts(self, indexed: &str, wanted: &str) -> bool {
+        self.matches(indexed, &normalize_keyword(wanted.trim()))
+    }
+
+    /// [`Longer::accepts`] for a `value` already normalized.
+    fn matches(self, indexed: &str, value: &str) -> bool {
         indexed
             .strip_prefix(value)
             .is_some_and(|rest| rest.is_empty() || self.continues(rest))
     }
 }
 
-/// The passages whose keyword `field` is `value` (already normalized) or
-/// a longer form of it.
+/// The passages whose keyword `field` is `value` or a longer form of it.
 #[derive(Clone, Debug)]
 pub struct KeywordQuery {
     field: Field,
@@ -49,22 +55,15 @@ pub struct KeywordQuery {
 }
 
 impl KeywordQuery {
-    pub fn new(field: Field, value: String, longer: Longer) -> Self {
+    /// `value` as the user typed it (compared as keywords are indexed).
+    pub fn new(field: Field, value: &str, longer: Longer) -> Self {
         KeywordQuery {
             field,
-            value,
+            value: normalize_keyword(value.trim()),
             longer,
         }
     }
-}
 
-impl Query for KeywordQuery {
-    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl KeywordQuery {
     /// The segment's terms that match, in order.
     fn terms(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Term>> {
         let index = reader.inverted_index(self.field)?;
@@ -86,6 +85,12 @@ impl KeywordQuery {
             }
         }
         Ok(terms)
+    }
+}
+
+impl Query for KeywordQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
     }
 }
 
@@ -216,7 +221,7 @@ mod tests {
         ];
         for value in values {
             for longer in [Longer::Lang, Longer::Source] {
-                let q = KeywordQuery::new(field, value.to_string(), longer);
+                let q = KeywordQuery::new(field, value, longer);
                 assert_eq!(
                     docs(&searcher, &q),
                     by_regex(&searcher, field, value, longer),
@@ -227,7 +232,7 @@ mod tests {
         // Named outright: `en` is en and en-gb, not eng; `kcna` is the
         // agency in either form, not kcnaz or kcna.kp.
         let keywords = |value: &str, longer| {
-            let q = KeywordQuery::new(field, value.to_string(), longer);
+            let q = KeywordQuery::new(field, value, longer);
             let mut found: Vec<String> = Vec::new();
             for a in searcher.search(&q, &DocSetCollector).unwrap() {
                 let d: tantivy::TantivyDocument = searcher.doc(a).unwrap();

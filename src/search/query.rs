@@ -23,7 +23,7 @@ use super::keyword::{KeywordQuery, Longer};
 use crate::analysis::AnalyzerKind;
 use crate::error::Error;
 use crate::index::document::{day_value, FIRST_DAY, LAST_DAY};
-use crate::index::schema::{name, normalize_keyword};
+use crate::index::schema::name;
 use crate::index::KorsIndex;
 
 /// Field names users may write before a colon.
@@ -393,29 +393,21 @@ pub fn build_in(
 // matches `en-gb`; a source matches by its whole name or its first words
 // (`kcna` matches "KCNA (kcna.kp, English)"), in any case.
 fn lang_query(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(KeywordQuery::new(
-        field,
-        normalize_keyword(value.trim()),
-        Longer::Lang,
-    ))
+    Box::new(KeywordQuery::new(field, value, Longer::Lang))
 }
 
 fn source_query(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(KeywordQuery::new(
-        field,
-        normalize_keyword(value.trim()),
-        Longer::Source,
-    ))
+    Box::new(KeywordQuery::new(field, value, Longer::Source))
 }
 
 /// Whether an indexed language (lowercased) is matched by `--lang wanted`.
 pub fn lang_matches(indexed: &str, wanted: &str) -> bool {
-    Longer::Lang.matches(indexed, &normalize_keyword(wanted.trim()))
+    Longer::Lang.accepts(indexed, wanted)
 }
 
 /// Whether an indexed source (lowercased) is matched by `--source wanted`.
 pub fn source_matches(indexed: &str, wanted: &str) -> bool {
-    Longer::Source.matches(indexed, &normalize_keyword(wanted.trim()))
+    Longer::Source.accepts(indexed, wanted)
 }
 
 /// The passages dated `since..=until`. Both bounds are always set (an

@@ -21,6 +21,7 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
+use crate::index::doc_ids::Terms;
 use crate::index::schema::name;
 
 /// Whether a count is exact or a lower bound.
@@ -283,11 +284,11 @@ impl SegmentCollector for SegmentScan {
         let ords: Vec<u64> = (0..self.docs.len() as u64)
             .filter(|&o| self.docs[o as usize].is_some())
             .collect();
-        let mut ids: Vec<String> = match &self.doc {
-            Some(col) => crate::index::doc_ids::terms_of(col.dictionary(), &ords)
-                .unwrap_or_default()
-                .iter()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
+        let terms = (self.doc.as_ref())
+            .and_then(|col| Terms::read(col.dictionary(), ords.iter().copied()).ok());
+        let mut ids: Vec<String> = match terms.filter(Terms::complete) {
+            Some(t) => (ords.iter())
+                .map(|&o| String::from_utf8_lossy(t.get(o).unwrap_or_default()).into_owned())
                 .collect(),
             None => Vec::new(),
         };
