@@ -154,10 +154,12 @@ for c in ko en; do
     echo "| $what, wall s | $(col kors-$c 1) | $(col lucene-$c 1) | $(col tantivy-$c 1) | $(pairs kors-$c lucene-$c 1) | $(pairs kors-$c tantivy-$c 1) |"
     echo "| same, CPU s | $(col kors-$c 2) | $(col lucene-$c 2) | $(col tantivy-$c 2) | $(pairs kors-$c lucene-$c 2) | $(pairs kors-$c tantivy-$c 2) |"
 done
+tails=
 for cs in ko:korquad-200 ko:ko-topical en:en-titles-200 en:en-topical; do
     c=${cs%%:*} s=${cs#*:}
     set -- $(lat kors $c $s)
     k50=$1 k99=$2 l50=– l99=– t50=– t99=–
+    tails="$tails${tails:+, }$s $(ratio $k99 $k50)"
     [ $lucene = 1 ] && set -- $(lat lucene $c $s) && l50=$1 l99=$2
     [ $tantivy = 1 ] && set -- $(lat tantivy $c $s) && t50=$1 t99=$2
     echo "| $s p50 / p99 µs | $k50 / $k99 | $l50 / $l99 | $t50 / $t99 | $(ratio $k50 $l50) / $(ratio $k99 $l99) | $(ratio $k50 $t50) / $(ratio $k99 $t99) |"
@@ -166,6 +168,12 @@ echo
 echo "Ratios above 1: kors slower (ingest: median of the run-by-run ratios). tantivy-cli's only"
 echo "tokenizer is en_stem (on Korean: whole eojeols, not comparable), and its bench counts every"
 echo "match (no top-k pruning); its queries lose ' \" : ( ) and other query-syntax characters."
+echo
+echo "kors's p99 ÷ p50: $tails."
+echo "This machine's own, for one fixed task (benches/jitter.sh): about what a set whose"
+echo "queries all cost the same would show at that median."
+command -v rustc >/dev/null && sh "$repo/benches/jitter.sh" || echo "(no rustc: left out)"
+echo
 if command -v rg >/dev/null; then
     for run in 1 2 3; do
         timed rg-ko rg -c 손해배상 "$KO"
