@@ -11,7 +11,7 @@
 for round in $(seq 1 "$ROUNDS"); do
     for k in A B; do
         [ $k = A ] && bin=$A || bin=$B
-        for cs in ko:korquad-200 ko:ko-topical en:en-titles-200 en:en-topical; do
+        for cs in $SETS; do
             c=${cs%%:*} s=${cs#*:}
             if [ $c = ko ]; then
                 filters="none|--lang ko|--since 2000-01-01"
@@ -20,8 +20,7 @@ for round in $(seq 1 "$ROUNDS"); do
             fi
             echo "$filters" | tr '|' '\n' | while read -r f; do
                 [ "$f" = none ] && set -- || set -- $f
-                "$bin" --index "$W/kors-$c" bench --queries "$W/$s.q" --warmup "$WARMUP" \
-                    --iterations "$ITER" --json "$@" |
+                bench_json "$bin" "$c" "$s" "$@" |
                     python3 -c '
 import json, sys
 s = json.load(sys.stdin)["sets"][0]

@@ -10,9 +10,9 @@
 . "$(dirname "$0")/pair.sh"
 for round in $(seq 1 "$ROUNDS"); do
     for k in "$A" "$B"; do
-        for cs in ko:korquad-200 ko:ko-topical en:en-titles-200 en:en-topical; do
+        for cs in $SETS; do
             c=${cs%%:*} s=${cs#*:}
-            "$k" --index "$W/kors-$c" bench --queries "$W/$s.q" --warmup "$WARMUP" --iterations "$ITER" --json |
+            bench_json "$k" "$c" "$s" |
                 python3 -c '
 import json, sys
 s = json.load(sys.stdin)["sets"][0]

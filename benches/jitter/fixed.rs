@@ -1,7 +1,8 @@
 //! The machine's own tail: one fixed computation (no memory, no system
 //! calls) timed 20,000 times, for a few lengths near kors's query
-//! latencies. Its p99 ÷ p50 is the least a query set of that median can
-//! show on this machine (interrupts, the hypervisor). Built and run by
+//! latencies. Its p99 ÷ p50 is about what a query set of that median whose
+//! queries all cost the same would show on this machine (interrupts, the
+//! hypervisor). Built and run by
 //! `benches/jitter.sh`; not a cargo target.
 use std::time::Instant;
 

@@ -286,24 +286,15 @@ impl SegmentCollector for SegmentScan {
             .collect();
         let terms = (self.doc.as_ref())
             .and_then(|col| Terms::read(col.dictionary(), ords.iter().copied()).ok());
-        let mut ids: Vec<String> = match terms.filter(Terms::complete) {
+        let ids: Vec<String> = match terms.filter(Terms::complete) {
             Some(t) => (ords.iter())
                 .map(|&o| String::from_utf8_lossy(t.get(o).unwrap_or_default()).into_owned())
                 .collect(),
-            None => Vec::new(),
-        };
-        if ids.len() != ords.len() {
             // A damaged column: ids one at a time, the missing left out.
-            ids = ords
-                .iter()
-                .map(|&o| {
-                    ord_str(&self.doc, Some(o))
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default()
-                })
-                .collect();
-        }
+            None => (ords.iter())
+                .map(|&o| (ord_str(&self.doc, Some(o)).ok().flatten()).unwrap_or_default())
+                .collect(),
+        };
         let mut names: FxHashMap<(bool, u64), Option<Arc<str>>> = FxHashMap::default();
         let mut name = |lang: bool, ord: u64| -> Option<Arc<str>> {
             names
